@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from config.api import api
+from shuraba.accounts import views as accounts
+from shuraba.catalog import views as catalog
+from shuraba.core import views as core
+from shuraba.editorial import views as editorial
+
+urlpatterns = [
+    path("", editorial.home, name="home"),
+    path("guide/", editorial.guide_index, name="guide"),
+    path("guide/<slug:slug>/", editorial.guide_page, name="guide-page"),
+    path("taxonomy/", editorial.taxonomy_index, name="taxonomy"),
+    path("taxonomy/tags/", editorial.tag_index, name="tags"),
+    path("taxonomy/tags/<slug:slug>/", editorial.tag_detail, name="tag-detail"),
+    path("taxonomy/<slug:key>/", editorial.taxonomy_axis, name="taxonomy-axis"),
+    path("browse/", catalog.browse, name="browse"),
+    path("titles/<slug:slug>/", catalog.title_detail, name="title-detail"),
+    path("age-gate/", accounts.age_gate, name="age-gate"),
+    path("settings/", accounts.reader_settings, name="settings"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", core.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "shuraba.core.views.bad_request"
+handler404 = "shuraba.core.views.page_not_found"
+handler500 = "shuraba.core.views.server_error"

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from shuraba.accounts.models import User
+
+
+@admin.register(User)
+class ShurabaUserAdmin(UserAdmin):  # type: ignore[type-arg]
+    fieldsets = (*UserAdmin.fieldsets, ("Reading", {"fields": ("age_confirmed_at", "reveal_spoilers")}))  # type: ignore[misc]

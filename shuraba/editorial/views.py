@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from shuraba.accounts import policies
+from shuraba.accounts.policies import viewer_from_request
+from shuraba.catalog import selectors
+from shuraba.catalog.filters import title_filter_parse
+from shuraba.core.errors import BadQuery
+from shuraba.core.markup import markdown_render
+from shuraba.editorial.models import GuidePage
+from shuraba.taxonomy.models import Axis, Tag, TagCategory, Term, TermKind
+
+
+def _no_params(request: HttpRequest) -> None:
+    if request.GET:
+        raise BadQuery(next(iter(request.GET))[:40], "this page takes no query parameters")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    _no_params(request)
+    viewer = viewer_from_request(request)
+    newest = selectors.title_list(viewer=viewer, spec=title_filter_parse({"sort": ["year"], "per_page": ["6"]}))
+    gentle = selectors.title_list(
+        viewer=viewer, spec=title_filter_parse({"intensity_max": ["2"], "sort": ["score"], "per_page": ["6"]})
+    )
+    return render(
+        request,
+        "editorial/home.html",
+        {
+            "guides": GuidePage.objects.filter(published=True),
+            "newest": newest,
+            "gentle": gentle,
+            "total": selectors.title_visible_count(viewer=viewer),
+            "subgenres": Axis.objects.get(key="subgenre").values.all(),
+        },
+    )
+
+
+@require_GET
+def guide_index(request: HttpRequest) -> HttpResponse:
+    _no_params(request)
+    return render(
+        request,
+        "editorial/guide_index.html",
+        {
+            "guides": GuidePage.objects.filter(published=True),
+            "stages": Term.objects.filter(kind=TermKind.STAGE),
+        },
+    )
+
+
+@require_GET
+def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
+    _no_params(request)
+    page = get_object_or_404(GuidePage, slug=slug, published=True)
+    pages = list(GuidePage.objects.filter(published=True))
+    index = pages.index(page)
+    return render(
+        request,
+        "editorial/guide_page.html",
+        {
+            "page": page,
+            "body": markdown_render(page.body),
+            "previous": pages[index - 1] if index > 0 else None,
+            "next": pages[index + 1] if index + 1 < len(pages) else None,
+        },
+    )
+
+
+@require_GET
+def taxonomy_index(request: HttpRequest) -> HttpResponse:
+    _no_params(request)
+    return render(
+        request,
+        "editorial/taxonomy_index.html",
+        {
+            "axes": Axis.objects.prefetch_related("values"),
+            "terms": Term.objects.all(),
+            "categories": TagCategory.objects.prefetch_related("tags"),
+        },
+    )
+
+
+@require_GET
+def taxonomy_axis(request: HttpRequest, key: str) -> HttpResponse:
+    _no_params(request)
+    axis = get_object_or_404(Axis.objects.prefetch_related("values"), key=key)
+    viewer = viewer_from_request(request)
+    visible = policies.visible_q(viewer, prefix="title_values__title__")
+    counts = dict(axis.values.annotate(n=Count("title_values", filter=visible)).values_list("key", "n"))
+    rows = [(v, counts.get(v.key, 0), _browse_url(axis.key, v.key)) for v in axis.values.all()]
+    return render(request, "editorial/taxonomy_axis.html", {"axis": axis, "rows": rows})
+
+
+def _browse_url(axis_key: str, value_key: str) -> str:
+    """The browse page filtered on one value of an axis (some axes are filtered through other fields)."""
+    if axis_key == "intensity":
+        return f"/browse/?intensity_min={value_key}&intensity_max={value_key}"
+    if axis_key == "content-rating":
+        return f"/browse/?content_rating={value_key}"
+    return f"/browse/?{axis_key}={value_key}"
+
+
+@require_GET
+def tag_index(request: HttpRequest) -> HttpResponse:
+    _no_params(request)
+    viewer = viewer_from_request(request)
+    visible = policies.visible_q(viewer, prefix="title_tags__title__") & policies.tag_spoilers_q(
+        viewer, prefix="title_tags__"
+    )
+    tags = Tag.objects.select_related("category").annotate(n=Count("title_tags", filter=visible))
+    return render(
+        request,
+        "editorial/tag_index.html",
+        {
+            "categories": TagCategory.objects.all(),
+            "tags": tags.order_by("category__order", "name"),
+        },
+    )
+
+
+@require_GET
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    _no_params(request)
+    tag = Tag.objects.select_related("category").filter(slug=slug).first()
+    if tag is None:
+        raise Http404("No such tag")
+    page = selectors.tag_titles(viewer=viewer_from_request(request), slug=slug)
+    return render(request, "editorial/tag_detail.html", {"tag": tag, "page": page})
