@@ -20,4 +20,5 @@ class Command(BaseCommand):
             report = sample_load(directory=options["dir"])
         except DataFileError as exc:
             raise CommandError(f"{exc} (nothing was loaded)") from exc
-        self.stdout.write(self.style.SUCCESS(str(report)))
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(str(report)))

@@ -21,4 +21,5 @@ class Command(BaseCommand):
             created, updated = guides_load(path=options["path"], overwrite=options["overwrite"])
         except DataFileError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"guide pages: {created} created, {updated} updated"))
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(f"guide pages: {created} created, {updated} updated"))

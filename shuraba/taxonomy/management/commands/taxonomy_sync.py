@@ -20,6 +20,8 @@ class Command(BaseCommand):
             report = taxonomy_sync(path=options["path"])
         except DataFileError as exc:
             raise CommandError(str(exc)) from exc
-        for line in report.details:
-            self.stdout.write(f"  {line}")
-        self.stdout.write(self.style.SUCCESS(str(report)))
+        if options["verbosity"] >= 2:
+            for line in report.details:
+                self.stdout.write(f"  {line}")
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS(str(report)))

@@ -1,0 +1,165 @@
+"""The visibility policy, end to end: every page and endpoint, as an unverified visitor and as an adult.
+
+No explicit or unknown-rated title may appear for the unverified visitor, anywhere; no ending,
+revelation or spoiler tag may appear for anyone who has not revealed it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from shuraba.accounts.policies import AGE_GATED_RATINGS
+from shuraba.catalog.models import FormulaStage, Title, TitleTag
+from tests.urlmap import concrete_urls, url_patterns
+
+PATTERNS = sorted(name for name, _ in url_patterns())
+
+
+def test_every_public_url_pattern_is_walked(db: None) -> None:
+    assert set(PATTERNS) == set(concrete_urls())
+
+
+def _gated_markers() -> list[str]:
+    markers = []
+    for title in Title.objects.filter(content_rating__in=AGE_GATED_RATINGS).prefetch_related("alt_titles"):
+        markers += [f"/titles/{title.slug}/", f'"{title.slug}"', title.title]
+        markers += [alt.text for alt in title.alt_titles.all() if len(alt.text) >= 6]
+    return markers
+
+
+def _spoiler_texts() -> list[str]:
+    notes = FormulaStage.objects.exclude(spoiler="none").exclude(note="").values_list("note", flat=True)
+    return [n for n in notes if len(n) > 20]
+
+
+def _fetch(client: Client, url: str) -> tuple[int, str]:
+    response = client.get(url)
+    return response.status_code, response.content.decode()
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_unverified_visitor_never_sees_gated_titles_or_spoilers(unverified: Client, pattern: str) -> None:
+    gated = {t.slug for t in Title.objects.filter(content_rating__in=AGE_GATED_RATINGS)}
+    assert gated, "the sample catalog must contain gated titles for this test to mean anything"
+    markers, spoilers = _gated_markers(), _spoiler_texts()
+    for url in concrete_urls()[pattern]:
+        status, body = _fetch(unverified, url)
+        if any(url.rstrip("/").endswith(slug) for slug in gated) or url.rstrip("/").split("/")[-1] in {
+            str(t.pk) for t in Title.objects.filter(slug__in=gated)
+        }:
+            assert status == 404, url
+            continue
+        assert status == 200, url
+        leaked = [m for m in markers if m in body]
+        assert not leaked, f"{url} shows gated title(s): {leaked[:3]}"
+        assert not [s for s in spoilers if s in body], f"{url} shows an unrevealed stage note"
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_adult_sees_gated_titles_but_still_no_spoilers(adult: Client, pattern: str) -> None:
+    spoilers = _spoiler_texts()
+    for url in concrete_urls()[pattern]:
+        status, body = _fetch(adult, url)
+        assert status == 200, url
+        assert not [s for s in spoilers if s in body], f"{url} shows an unrevealed stage note"
+
+
+def test_adult_lists_include_gated_titles(adult: Client, unverified: Client) -> None:
+    gated = Title.objects.filter(content_rating__in=AGE_GATED_RATINGS).count()
+    adult_total = adult.get("/api/v1/titles").json()["total"]
+    unverified_total = unverified.get("/api/v1/titles").json()["total"]
+    assert adult_total == Title.objects.count()
+    assert unverified_total == Title.objects.count() - gated
+
+
+@pytest.mark.parametrize("client_name", ["unverified", "adult"])
+def test_title_pages_and_api_hide_ending_revelation_and_spoiler_tags(
+    client_name: str, request: pytest.FixtureRequest
+) -> None:
+    client: Client = request.getfixturevalue(client_name)
+    hidden_tags = TitleTag.objects.exclude(spoiler="none").select_related("title", "tag")
+    visible = (
+        Title.objects.all() if client_name == "adult" else Title.objects.exclude(content_rating__in=AGE_GATED_RATINGS)
+    )
+    for title in visible:
+        html = client.get(f"/titles/{title.slug}/").content.decode()
+        assert "/browse/?ending=" not in html, title.slug
+        assert "/browse/?revelation=" not in html, title.slug
+        for row in hidden_tags.filter(title=title):
+            assert f"/taxonomy/tags/{row.tag.slug}/" not in html, (title.slug, row.tag.slug)
+        data = client.get(f"/api/v1/titles/{title.pk}").json()
+        profile = {axis["key"]: axis for axis in data["profile"]}
+        for key in ("ending", "revelation"):
+            assert profile[key]["hidden"] is True, (title.slug, key)
+            assert profile[key]["values"] == [], (title.slug, key)
+        for stage in data["stages"]:
+            if stage["spoiler"] != "none":
+                assert stage["hidden"]
+                assert stage["note"] == ""
+                assert stage["chapter_start"] is None
+        assert {t["slug"] for t in data["tags_detail"] + data["warnings"]}.isdisjoint(
+            {r.tag.slug for r in hidden_tags.filter(title=title)}
+        )
+        assert "ending" not in json.dumps(data["tags"])
+
+
+def test_revealing_one_stage_shows_only_that_stage(unverified: Client, open_title: Title) -> None:
+    resolution = open_title.stages.get(stage="resolution")
+    html = unverified.get(f"/titles/{open_title.slug}/?reveal=resolution").content.decode()
+    assert resolution.note in html
+    ending = open_title.axis_values.get(axis__key="ending").value.key
+    assert f"/browse/?ending={ending}" in html
+    revelation = open_title.stages.filter(stage="revelation").first()
+    if revelation is not None and revelation.spoiler != "none":
+        assert revelation.note not in html
+    assert "/browse/?revelation=" not in html
+
+
+def test_reveal_all_in_the_api_shows_ending_and_spoiler_tags(unverified: Client, open_title: Title) -> None:
+    data = unverified.get(f"/api/v1/titles/{open_title.pk}?reveal=all").json()
+    ending = next(a for a in data["profile"] if a["key"] == "ending")
+    assert not ending["hidden"]
+    assert [v["key"] for v in ending["values"]] == [open_title.axis_values.get(axis__key="ending").value.key]
+    assert data["hidden_tag_count"] == 0
+
+
+def test_global_spoiler_setting_reveals_everywhere(unverified: Client, open_title: Title) -> None:
+    assert unverified.post("/settings/", {"reveal_spoilers": "on"}).status_code == 302
+    note = open_title.stages.get(stage="resolution").note
+    assert note in unverified.get(f"/titles/{open_title.slug}/").content.decode()
+    assert unverified.post("/settings/", {"reveal_spoilers": "off"}).status_code == 302
+    assert note not in unverified.get(f"/titles/{open_title.slug}/").content.decode()
+
+
+def test_age_gate_can_be_left_again(adult: Client, gated_title: Title) -> None:
+    assert adult.get(f"/titles/{gated_title.slug}/").status_code == 200
+    adult.post("/age-gate/", {"confirm": "leave"})
+    assert adult.get(f"/titles/{gated_title.slug}/").status_code == 404
+
+
+def test_signed_in_reader_keeps_the_age_confirmation_on_the_account(editor_client: Client, gated_title: Title) -> None:
+    assert editor_client.get(f"/titles/{gated_title.slug}/").status_code == 404
+    editor_client.post("/age-gate/", {"confirm": "yes"})
+    editor_client.session.flush()
+    from shuraba.accounts.models import User  # noqa: PLC0415
+
+    user = User.objects.get(username="ed")
+    assert user.age_confirmed_at is not None
+    fresh = Client()
+    fresh.force_login(user)
+    assert fresh.get(f"/titles/{gated_title.slug}/").status_code == 200
+
+
+def test_filtering_on_a_spoiler_axis_filters_without_printing_the_value(unverified: Client) -> None:
+    data = unverified.get("/api/v1/titles?ending=tragedy&per_page=100").json()
+    assert data["total"] > 0
+    tragic = set(
+        Title.objects.filter(axis_values__axis__key="ending", axis_values__value__key="tragedy")
+        .exclude(content_rating__in=AGE_GATED_RATINGS)
+        .values_list("slug", flat=True)
+    )
+    assert {item["slug"] for item in data["items"]} == tragic
+    assert "tragedy" not in json.dumps(data["items"])

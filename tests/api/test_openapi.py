@@ -1,0 +1,35 @@
+"""The OpenAPI schema is part of the contract: a change to it is a change to this committed snapshot.
+
+Regenerate after an intended change with: SHURABA_UPDATE_SNAPSHOT=1 make test
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from config.api import api
+
+SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
+
+
+def test_openapi_schema_matches_the_committed_snapshot() -> None:
+    current = json.dumps(api.get_openapi_schema(), indent=2, sort_keys=True) + "\n"
+    if os.environ.get("SHURABA_UPDATE_SNAPSHOT"):
+        SNAPSHOT.write_text(current)
+    assert SNAPSHOT.exists(), "no snapshot yet: run with SHURABA_UPDATE_SNAPSHOT=1"
+    assert current == SNAPSHOT.read_text(), "the API changed: review it, then regenerate the snapshot"
+
+
+def test_every_endpoint_is_documented() -> None:
+    paths = api.get_openapi_schema()["paths"]
+    assert set(paths) == {
+        "/api/v1/titles",
+        "/api/v1/titles/{title_id}",
+        "/api/v1/titles/by-slug/{slug}",
+        "/api/v1/taxonomy",
+    }
+    for operations in paths.values():
+        for operation in operations.values():
+            assert operation.get("summary"), operation

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from shuraba.catalog.models import ChangeRecord, Title, TitleAxisValue
+from shuraba.catalog.sample import SAMPLE_DIR, sample_load
+from shuraba.core.datafiles import toml_read
+from shuraba.core.errors import DataFileError
+from shuraba.taxonomy.models import AxisValue
+
+COVERED_AXES = ("subgenre", "ending", "centrality", "consent", "perspective")
+
+
+def test_sample_catalog_has_at_least_sixty_titles_all_fictional(db: None) -> None:
+    assert Title.objects.count() >= 60
+    assert not Title.objects.filter(is_fictional=False).exists()
+    for path in SAMPLE_DIR.glob("*.toml"):
+        data = toml_read(path)
+        assert data["fictional"] is True
+        assert "fictional" in data["notice"].lower()
+
+
+@pytest.mark.parametrize("axis", COVERED_AXES)
+def test_sample_catalog_covers_every_value_of(db: None, axis: str) -> None:
+    used = set(TitleAxisValue.objects.filter(axis__key=axis).values_list("value__key", flat=True))
+    assert used == set(AxisValue.objects.filter(axis__key=axis).values_list("key", flat=True))
+
+
+def test_sample_catalog_covers_every_content_rating(db: None) -> None:
+    ratings = Counter(Title.objects.values_list("content_rating", flat=True))
+    assert set(ratings) == {"all-ages", "teen", "mature", "explicit", "unknown"}
+
+
+def test_every_sample_title_has_creators_description_tags_and_formula(db: None) -> None:
+    for title in Title.objects.prefetch_related("credits", "title_tags", "stages"):
+        assert title.description.strip(), title.slug
+        assert title.credits.exists(), title.slug
+        assert title.title_tags.count() >= 3, title.slug
+        assert title.stages.exists(), title.slug
+
+
+def test_sample_load_records_history_with_source(db: None) -> None:
+    title = Title.objects.order_by("slug").first()
+    assert title is not None
+    records = ChangeRecord.objects.filter(title=title)
+    assert records.filter(entity="title", field="created").exists()
+    assert records.filter(entity="profile", field="centrality").exists()
+    assert set(records.values_list("source", flat=True)) <= {"editor", "community", "model"}
+
+
+def test_sample_load_into_a_non_empty_catalog_does_nothing(db: None) -> None:
+    before = Title.objects.count()
+    report = sample_load()
+    assert report.skipped
+    assert Title.objects.count() == before
+
+
+def _broken_sample(tmp_path: Path, replace: tuple[str, str]) -> Path:
+    for path in SAMPLE_DIR.glob("*.toml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    target = sorted(tmp_path.glob("*.toml"))[-1]
+    text = target.read_text()
+    assert replace[0] in text
+    target.write_text(text.replace(replace[0], replace[1], 1))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('content_rating = "', 'content_rating = "adults-', "content rating"),
+        ("relevance = ", "relevance = 1", "relevance"),
+        ('stage = "', 'stage = "epilogue-', "unknown stage"),
+        ("fictional = true", "fictional = false", "fictional"),
+    ],
+)
+def test_a_broken_sample_file_loads_nothing_and_names_the_problem(
+    db: None, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    Title.objects.all().delete()
+    directory = _broken_sample(tmp_path, (old, new))
+    with pytest.raises(DataFileError, match=message):
+        sample_load(directory=directory)
+    assert Title.objects.count() == 0
+
+
+def test_sample_load_command_exits_with_a_message_on_a_missing_folder(db: None, tmp_path: Path) -> None:
+    Title.objects.all().delete()
+    with pytest.raises(CommandError, match="no sample files"):
+        call_command("sample_load", dir=tmp_path / "nowhere")

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+SHURABA = str(Path(sys.executable).with_name("shuraba"))
+
+
+def test_healthz_answers_when_the_database_does(unverified: Client) -> None:
+    response = unverified.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("port", ["eighty", "0", "70000"])
+def test_serve_refuses_a_bad_port_before_starting(db: None, port: str) -> None:
+    with pytest.raises(CommandError, match="--port must be"):
+        call_command("serve", port=port)
+
+
+def test_console_script_lists_our_commands() -> None:
+    result = subprocess.run([SHURABA, "help"], capture_output=True, text=True, check=True, timeout=60)  # noqa: S603
+    for command in ("setup", "serve", "taxonomy_sync", "sample_load", "guides_load"):
+        assert command in result.stdout
+
+
+def test_console_script_reports_a_bad_argument_without_a_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(  # noqa: S603
+        [SHURABA, "taxonomy_sync", "--path", str(tmp_path / "missing.toml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode != 0
+    assert "file not found" in result.stderr
+    assert "Traceback" not in result.stderr

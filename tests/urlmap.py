@@ -1,0 +1,51 @@
+"""Every public URL pattern, with concrete URLs to visit. A new pattern without an entry fails the walks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from shuraba.catalog.models import Title
+from shuraba.editorial.models import GuidePage
+from shuraba.taxonomy.models import Axis, Tag
+
+# Patterns that are not pages a reader walks: the admin has its own tests; logout only accepts POST.
+NOT_WALKED = {"admin", "logout", "api-root"}
+
+
+def url_patterns() -> Iterator[tuple[str, str]]:
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str | None) -> Iterator[tuple[str, str]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)
+            elif namespace != "admin" and pattern.name not in NOT_WALKED:
+                yield (f"{namespace}:{pattern.name}" if namespace else str(pattern.name)), prefix + str(pattern.pattern)
+
+    yield from walk(get_resolver().url_patterns, "/", None)
+
+
+def concrete_urls() -> dict[str, list[str]]:
+    """Pattern name -> URLs to visit, covering every title, tag, axis and guide page."""
+    titles = list(Title.objects.order_by("pk"))
+    return {
+        "home": ["/"],
+        "guide": ["/guide/"],
+        "guide-page": [f"/guide/{p.slug}/" for p in GuidePage.objects.all()],
+        "taxonomy": ["/taxonomy/"],
+        "tags": ["/taxonomy/tags/"],
+        "tag-detail": [f"/taxonomy/tags/{t.slug}/" for t in Tag.objects.all()],
+        "taxonomy-axis": [f"/taxonomy/{a.key}/" for a in Axis.objects.all()],
+        "browse": ["/browse/", *[f"/browse/?per_page=100&page=1&sort={s}" for s in ("title", "score", "year")]],
+        "title-detail": [f"/titles/{t.slug}/" for t in titles],
+        "age-gate": ["/age-gate/"],
+        "settings": ["/settings/"],
+        "login": ["/accounts/login/"],
+        "healthz": ["/healthz"],
+        "api-1:openapi-json": ["/api/v1/openapi.json"],
+        "api-1:openapi-view": ["/api/v1/docs"],
+        "api-1:titles_list": ["/api/v1/titles?per_page=100", "/api/v1/titles?per_page=100&sort=score"],
+        "api-1:title_by_id": [f"/api/v1/titles/{t.pk}" for t in titles],
+        "api-1:title_by_slug": [f"/api/v1/titles/by-slug/{t.slug}" for t in titles],
+        "api-1:taxonomy": ["/api/v1/taxonomy"],
+    }
