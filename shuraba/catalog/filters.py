@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from shuraba.catalog.models import ContentRating, Format, Status, Title
 from shuraba.core.errors import BadQuery
-from shuraba.taxonomy.models import Axis, AxisKind, Tag
+from shuraba.taxonomy.models import Tag, choice_axes
 
 SORTS = {
     "title": ("title", "pk"),
@@ -32,6 +32,11 @@ FIELD_CHOICES = {
     "content_rating": ContentRating.values,
     "status": Status.values,
     "format": Format.values,
+}
+FIELD_LABELS = {
+    "content_rating": ("Content rating", ContentRating),
+    "status": ("Status", Status),
+    "format": ("Format", Format),
 }
 
 
@@ -55,7 +60,7 @@ class TitleFilter:
 
 
 def filter_params() -> list[str]:
-    axes = [a.key for a in Axis.objects.exclude(kind__in=[AxisKind.DERIVED, AxisKind.SCALE])]
+    axes = [a.key for a in choice_axes()]
     return [*axes, *FIELD_CHOICES, "length", "intensity_min", "intensity_max", "tag", "q", "sort", "page", "per_page"]
 
 
@@ -98,7 +103,7 @@ def title_filter_parse(params: Mapping[str, Sequence[str]], *, extra: Sequence[s
         if name not in known:
             raise BadQuery(name[:40], f"unknown parameter; known parameters are {', '.join(sorted(known))}")
     axes = {}
-    for axis in Axis.objects.exclude(kind__in=[AxisKind.DERIVED, AxisKind.SCALE]).prefetch_related("values"):
+    for axis in choice_axes().prefetch_related("values"):
         chosen = _values(params, axis.key)
         if chosen:
             axes[axis.key] = _choice_set(axis.key, chosen, [v.key for v in axis.values.all()])

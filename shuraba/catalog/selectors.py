@@ -24,7 +24,7 @@ from shuraba.catalog.models import (
     TitleAxisValue,
     TitleTag,
 )
-from shuraba.taxonomy.models import Axis, AxisKind
+from shuraba.taxonomy.models import profile_axes
 
 
 class TitleNotFound(LookupError):
@@ -192,7 +192,7 @@ def _axes(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[AxisShown, ...]
     for row in title.axis_values.all():
         by_axis.setdefault(row.axis.key, []).append(row)
     shown = []
-    for axis in Axis.objects.exclude(kind=AxisKind.DERIVED).exclude(key="content-rating").prefetch_related("values"):
+    for axis in profile_axes():
         visible = policies.axis_shown(viewer, reveal, axis_key=axis.key, spoiler=axis.spoiler)
         rows = by_axis.get(axis.key, []) if visible else []
         values = tuple(ValueShown(r.value.key, r.value.label, r.weight, r.source, r.confidence, r.locked) for r in rows)

@@ -1,7 +1,9 @@
 """The formula timeline of a title, drawn as a server-rendered SVG.
 
-Hidden stages are not drawn with their real chapter range: the spoilers (when the revelation comes,
-how long the resolution runs) stay out of the markup. They are folded into one grey block.
+Hidden stages are not drawn at all: their chapter ranges (when the revelation comes, how long the
+resolution runs) stay out of the markup. When anything is hidden, the bar's background is hatched, so
+the unknown parts of the story read as "spoilers hidden" without saying where they lie.
+Stage numbers sit on the bar; the ordered list below the picture is its legend.
 """
 
 from __future__ import annotations
@@ -11,20 +13,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 from shuraba.catalog.selectors import StageShown, TitleDetail
 
-WIDTH, BAR_Y, BAR_H, LABEL_Y = 640, 28, 30, 84
+WIDTH, BAR_Y, BAR_H = 640, 30, 34
 COLOURS = {
     "relationship": "#4e79a7",
-    "third-party": "#f28e2b",
-    "drift": "#b07aa1",
-    "revelation": "#e15759",
-    "resolution": "#59a14f",
+    "third-party": "#c85a00",
+    "drift": "#8a5a9e",
+    "revelation": "#c0392b",
+    "resolution": "#2e7d32",
 }
 
 
 def _span(stage: StageShown, total: int) -> tuple[float, float]:
     start = (stage.chapter_start or 1) - 1
     end = stage.chapter_end or stage.chapter_start or total
-    return start / total * WIDTH, max((end - start) / total * WIDTH, 4.0)
+    return start / total * WIDTH, max((end - start) / total * WIDTH, 6.0)
 
 
 def _total(detail: TitleDetail) -> int:
@@ -34,38 +36,37 @@ def _total(detail: TitleDetail) -> int:
     return max([*ends, 1])
 
 
+def _segment(stage: StageShown, total: int) -> str:
+    x, w = _span(stage, total)
+    label = f"{stage.order + 1}. {stage.label}: chapters {stage.chapter_start} to {stage.chapter_end}"
+    return (
+        f"<g><title>{escape(label)}</title>"
+        f'<rect x="{x:.1f}" y="{BAR_Y}" width="{w:.1f}" height="{BAR_H}" fill="{COLOURS[stage.key]}"/>'
+        f'<text x="{x + w / 2:.1f}" y="{BAR_Y + 23}" font-size="17" font-weight="700" fill="#fff" '
+        f'text-anchor="middle">{stage.order + 1 if w >= 14 else ""}</text></g>'
+    )
+
+
 def timeline_svg(detail: TitleDetail) -> SafeString | None:
-    if not detail.stages:
-        return None
     total = _total(detail)
-    parts, visible_end = [], 0.0
-    for index, stage in enumerate(s for s in detail.stages if not s.hidden):
-        x, w = _span(stage, total)
-        visible_end = max(visible_end, x + w)
-        label_y = LABEL_Y + (index % 2) * 16
-        parts.append(
-            f"<g><title>{escape(stage.label)}: chapters {stage.chapter_start} to {stage.chapter_end}</title>"
-            f'<rect x="{x:.1f}" y="{BAR_Y}" width="{w:.1f}" height="{BAR_H}" rx="3" fill="{COLOURS[stage.key]}"/>'
-            f'<line x1="{x + 2:.1f}" y1="{BAR_Y + BAR_H}" x2="{x + 2:.1f}" y2="{label_y - 11}" stroke="#888"/>'
-            f'<text x="{x + 2:.1f}" y="{label_y}" font-size="12">{escape(stage.label)}</text></g>'
-        )
-    if any(s.hidden for s in detail.stages):
-        x = min(visible_end, WIDTH - 80)
-        parts.append(
-            f'<g><title>Spoilers hidden</title><rect x="{x:.1f}" y="{BAR_Y}" width="{WIDTH - x:.1f}" '
-            f'height="{BAR_H}" rx="3" fill="url(#hatch)"/>'
-            f'<text x="{x + 6:.1f}" y="{BAR_Y + 19}" font-size="12" fill="#333">spoilers hidden</text></g>'
-        )
+    if not detail.stages or total <= 1:
+        return None  # a one-chapter story has no timeline to draw; the stage list says it all
+    hidden = any(s.hidden for s in detail.stages)
+    background = "url(#hatch)" if hidden else "#eee"
+    parts = [_segment(s, total) for s in detail.stages if not s.hidden and s.chapter_start]
+    caption = "Hatched: spoilers hidden" if hidden else ""
     svg = (
-        f'<svg class="timeline" viewBox="0 -2 {WIDTH} 124" role="img" aria-labelledby="timeline-title" '
+        f'<svg class="timeline" viewBox="0 0 {WIDTH} 92" role="img" aria-labelledby="timeline-title" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="timeline-title">Formula timeline over {total} '
-        f"chapter{'s' if total != 1 else ''}</title>"
-        '<defs><pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="8" height="8" fill="#ddd"/>'
-        '<line x1="0" y1="0" x2="0" y2="8" stroke="#aaa" stroke-width="4"/></pattern></defs>'
-        f'<text x="0" y="16" font-size="11" fill="#555">ch. 1</text>'
-        f'<text x="{WIDTH}" y="16" font-size="11" fill="#555" text-anchor="end">ch. {total}</text>'
+        f"chapter{'s' if total != 1 else ''}{'; some stages are hidden as spoilers' if hidden else ''}</title>"
+        '<defs><pattern id="hatch" width="10" height="10" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="10" height="10" fill="#e4e4e4"/>'
+        '<line x1="0" y1="0" x2="0" y2="10" stroke="#bbb" stroke-width="5"/></pattern></defs>'
+        f'<text x="0" y="20" font-size="15" fill="#444">ch. 1</text>'
+        f'<text x="{WIDTH}" y="20" font-size="15" fill="#444" text-anchor="end">ch. {total}</text>'
+        f'<rect x="0" y="{BAR_Y}" width="{WIDTH}" height="{BAR_H}" fill="{background}"/>'
         + "".join(parts)
+        + f'<text x="0" y="{BAR_Y + BAR_H + 22}" font-size="15" fill="#444">{caption}</text>'
         + "</svg>"
     )
-    return mark_safe(svg)  # noqa: S308 (every interpolated string is escaped above)
+    return mark_safe(svg)  # noqa: S308 (every interpolated string is escaped or numeric)

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET
 
 from shuraba.accounts.policies import reveal_parse, viewer_from_request
 from shuraba.catalog import selectors
-from shuraba.catalog.filters import FIELD_CHOICES, LENGTH_CHAPTERS, SORTS, title_filter_parse
+from shuraba.catalog.filters import FIELD_LABELS, LENGTH_CHAPTERS, SORTS, title_filter_parse
 from shuraba.catalog.timeline import timeline_svg
 from shuraba.core.errors import BadQuery
-from shuraba.taxonomy.models import Axis, AxisKind, Tag
+from shuraba.taxonomy.models import AxisValue, Tag, choice_axes
 
 
 def _params(request: HttpRequest) -> dict[str, list[str]]:
@@ -29,9 +29,9 @@ def browse(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "spec": spec,
-        "axes": Axis.objects.exclude(kind__in=[AxisKind.DERIVED, AxisKind.SCALE]).prefetch_related("values"),
-        "field_choices": FIELD_CHOICES,
-        "lengths": list(LENGTH_CHAPTERS),
+        "axes": choice_axes().prefetch_related("values"),
+        "field_choices": [(name, label, choices.choices) for name, (label, choices) in FIELD_LABELS.items()],
+        "lengths": AxisValue.objects.filter(axis__key="length", key__in=list(LENGTH_CHAPTERS)),
         "sorts": list(SORTS),
         "tags": Tag.objects.select_related("category").order_by("category__order", "name"),
         "selected": {k: {x for v in vals for x in v.split(",")} for k, vals in params.items()},

@@ -92,6 +92,18 @@ class TagCategory(models.Model):
 
 
 WARNING_CATEGORY = "content-warning"
+# Axes that are fields of a title (content rating) or derived from them (length), not profile rows.
+TITLE_FIELD_AXES = ("content-rating", "length")
+
+
+def profile_axes() -> models.QuerySet[Axis]:
+    """The axes stored as profile rows (TitleAxisValue), in taxonomy order."""
+    return Axis.objects.exclude(key__in=TITLE_FIELD_AXES).exclude(kind=AxisKind.DERIVED)
+
+
+def choice_axes() -> models.QuerySet[Axis]:
+    """Profile axes filtered by value keys (intensity, a scale, is filtered by range instead)."""
+    return profile_axes().exclude(kind=AxisKind.SCALE)
 
 
 class Tag(models.Model):
