@@ -3,11 +3,7 @@ each test runs in a transaction that is rolled back, so tests may change it free
 
 from __future__ import annotations
 
-import os
 from typing import Any
-
-# Pages render {% static %} without a collectstatic manifest under test.
-os.environ.setdefault("SHURABA_TESTING", "1")
 
 import pytest
 from django.core.management import call_command

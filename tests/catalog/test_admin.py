@@ -49,3 +49,33 @@ def test_history_view_lists_the_changes(editor_client: Client, open_title: Title
 
 def test_readers_cannot_reach_the_admin(unverified: Client) -> None:
     assert unverified.get("/admin/catalog/title/").status_code == 302
+
+
+def test_editor_profile_edit_in_the_admin_becomes_editor_provenance(
+    editor_client: Client, editor: User, open_title: Title
+) -> None:
+    data = _change_form_data(editor_client, open_title)
+    prefix = next(k for k in data if k.endswith("-0-weight")).removesuffix("-0-weight")
+    data[f"{prefix}-0-weight"] = 0.5
+    response = editor_client.post(f"/admin/catalog/title/{open_title.pk}/change/", data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    row = open_title.axis_values.order_by("axis__order", "-weight", "value__order").get(weight=0.5)
+    assert (row.source, row.confidence, row.updated_by) == ("editor", 1.0, editor)
+    record = ChangeRecord.objects.filter(title=open_title, entity="profile", actor=editor).first()
+    assert record is not None
+    assert record.field == "weight"
+
+
+def test_admin_refuses_two_values_on_a_single_valued_axis(editor_client: Client, open_title: Title) -> None:
+    from shuraba.taxonomy.models import AxisValue  # noqa: PLC0415
+
+    data = _change_form_data(editor_client, open_title)
+    prefix = next(k for k in data if k.endswith("-0-weight")).removesuffix("-0-weight")
+    total = int(str(data[f"{prefix}-TOTAL_FORMS"]))
+    data[f"{prefix}-TOTAL_FORMS"] = total + 2
+    for offset, key in enumerate(("tragedy", "open")):
+        data[f"{prefix}-{total + offset}-value"] = AxisValue.objects.get(axis__key="ending", key=key).pk
+        data[f"{prefix}-{total + offset}-weight"] = 1.0
+    response = editor_client.post(f"/admin/catalog/title/{open_title.pk}/change/", data)
+    assert response.status_code == 200
+    assert "takes one value" in response.content.decode()

@@ -54,7 +54,7 @@ def _site_env(data_dir: Path) -> dict[str, str]:
     """The environment of a fresh, production-like site: SQLite in `data_dir`, whatever this run uses.
 
     DATABASE_URL goes (the browser tests run on SQLite even in the PostgreSQL CI run), and so does every
-    other SHURABA_* setting of the surrounding run (SHURABA_TESTING, secure cookies, hosts, ...).
+    other SHURABA_* setting of the surrounding run (secure cookies, hosts, ...).
     """
     env = {
         k: v
