@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -141,6 +141,13 @@ class TitleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             changes.append((ENTITY[type(obj)], ",".join(fields) if fields else "added", None, _describe(obj)))
         formset.save_m2m()
         services.title_changes_record(title=form.instance, changes=changes, actor=_editor(request))
+
+    def delete_model(self, request: HttpRequest, obj: Title) -> None:
+        services.title_delete(title=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Title]) -> None:
+        for title in queryset:
+            services.title_delete(title=title)
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None

@@ -281,3 +281,19 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity}.{self.field}: {self.old_value!r} -> {self.new_value!r}"
+
+
+class CatalogChange(models.Model):
+    """An append-only log of which titles changed: the catalog change counter.
+
+    Its highest id is the catalog's version. Every process that keeps a copy of the catalog in memory
+    (the search index) compares that number on each request and reloads only the titles logged since,
+    so every worker and machine serving one database agrees within one request after a write.
+    No foreign key: a deleted title must still be announced.
+    """
+
+    title_id = models.BigIntegerField(db_index=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"#{self.pk} title {self.title_id}"

@@ -14,6 +14,7 @@ from shuraba.catalog.models import (
     SOURCE_IMPORT_PREFIX,
     SOURCE_MODEL,
     AltTitle,
+    CatalogChange,
     ChangeRecord,
     ContentRating,
     Creator,
@@ -48,9 +49,15 @@ def source_validate(source: str) -> str:
     raise CatalogError(f"unknown source {source!r}; use editor, community, model or import:<source>")
 
 
+def catalog_touch(*, title_id: int) -> None:
+    """Announce that a title changed (see CatalogChange); part of the writing transaction."""
+    CatalogChange.objects.create(title_id=title_id)
+
+
 def change_record(
     *, title: Title, entity: str, field: str, old: object, new: object, source: str, actor: Actor, reason: str = ""
 ) -> ChangeRecord:
+    catalog_touch(title_id=title.pk)
     return ChangeRecord.objects.create(
         title=title,
         entity=entity,
@@ -339,3 +346,10 @@ def title_changes_record(
     for entity, field, old, new in changes:
         change_record(title=title, entity=entity, field=field, old=old, new=new, source=source, actor=actor)
     return len(changes)
+
+
+@transaction.atomic
+def title_delete(*, title: Title) -> None:
+    """Delete a title and everything recorded about it (its history too); announce it to the index."""
+    catalog_touch(title_id=title.pk)
+    title.delete()

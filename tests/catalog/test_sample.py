@@ -92,3 +92,8 @@ def test_sample_load_command_exits_with_a_message_on_a_missing_folder(db: None, 
     Title.objects.all().delete()
     with pytest.raises(CommandError, match="no sample files"):
         call_command("sample_load", dir=tmp_path / "nowhere")
+
+
+def test_an_unverified_visitor_sees_at_least_sixty_titles(unverified: object) -> None:
+    response = unverified.get("/api/v1/titles")  # type: ignore[attr-defined]
+    assert response.json()["total"] >= 60

@@ -126,3 +126,16 @@ def test_title_update_records_each_changed_field(db: None) -> None:
 )
 def test_length_is_derived_from_chapters(chapters: int | None, fmt: str, expected: str | None) -> None:
     assert length_class(chapters=chapters, format=fmt) == expected
+
+
+def test_every_write_and_delete_advances_the_catalog_change_counter(db: None) -> None:
+    from shuraba.catalog.models import CatalogChange  # noqa: PLC0415
+
+    start = CatalogChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    title = _title("counted-title")
+    services.title_axis_set(title=title, axis_key="ending", values={"open": 1.0}, source="editor")
+    title_id = title.pk
+    services.title_delete(title=title)
+    logged = list(CatalogChange.objects.filter(pk__gt=start).values_list("title_id", flat=True))
+    assert logged == [title_id, title_id, title_id]
+    assert not Title.objects.filter(pk=title_id).exists()
