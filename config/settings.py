@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shuraba.catalog",
     "shuraba.accounts",
     "shuraba.editorial",
+    "shuraba.importers",
 ]
 
 MIDDLEWARE = [
