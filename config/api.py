@@ -8,6 +8,7 @@ from ninja.errors import ValidationError
 
 from shuraba.catalog.api import router as catalog_router
 from shuraba.core.errors import BadQuery
+from shuraba.search.api import router as search_router
 from shuraba.taxonomy.api import router as taxonomy_router
 
 api = NinjaAPI(
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/", catalog_router)
 api.add_router("/", taxonomy_router)
+api.add_router("/", search_router)
 
 
 @api.exception_handler(BadQuery)

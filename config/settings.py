@@ -48,11 +48,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # serves the Swagger UI assets itself instead of from a CDN
+    "django_htmx",
     "shuraba.core",
     "shuraba.taxonomy",
     "shuraba.catalog",
     "shuraba.accounts",
     "shuraba.editorial",
+    "shuraba.search",
     "shuraba.importers",
 ]
 
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "shuraba.core.middleware.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -9,6 +9,7 @@ from shuraba.accounts import views as accounts
 from shuraba.catalog import views as catalog
 from shuraba.core import views as core
 from shuraba.editorial import views as editorial
+from shuraba.search import views as search
 
 urlpatterns = [
     path("", editorial.home, name="home"),
@@ -18,7 +19,7 @@ urlpatterns = [
     path("taxonomy/tags/", editorial.tag_index, name="tags"),
     path("taxonomy/tags/<slug:slug>/", editorial.tag_detail, name="tag-detail"),
     path("taxonomy/<slug:key>/", editorial.taxonomy_axis, name="taxonomy-axis"),
-    path("browse/", catalog.browse, name="browse"),
+    path("browse/", search.browse, name="browse"),
     path("titles/<slug:slug>/", catalog.title_detail, name="title-detail"),
     path("age-gate/", accounts.age_gate, name="age-gate"),
     path("settings/", accounts.reader_settings, name="settings"),

@@ -36,7 +36,12 @@ def concrete_urls() -> dict[str, list[str]]:
         "tags": ["/taxonomy/tags/"],
         "tag-detail": [f"/taxonomy/tags/{t.slug}/" for t in Tag.objects.all()],
         "taxonomy-axis": [f"/taxonomy/{a.key}/" for a in Axis.objects.all()],
-        "browse": ["/browse/", *[f"/browse/?per_page=100&page=1&sort={s}" for s in ("title", "score", "year")]],
+        "browse": [
+            "/browse/",
+            *[f"/browse/?per_page=100&page=1&sort={s}" for s in ("title", "score", "year")],
+            "/browse/?per_page=100&ending=tragedy,reconciliation",
+            "/browse/?per_page=100&query=q:a",
+        ],
         "title-detail": [f"/titles/{t.slug}/" for t in titles],
         "age-gate": ["/age-gate/"],
         "settings": ["/settings/"],
@@ -48,4 +53,10 @@ def concrete_urls() -> dict[str, list[str]]:
         "api-1:title_by_id": [f"/api/v1/titles/{t.pk}" for t in titles],
         "api-1:title_by_slug": [f"/api/v1/titles/by-slug/{t.slug}" for t in titles],
         "api-1:taxonomy": ["/api/v1/taxonomy"],
+        "api-1:search": [
+            "/api/v1/search?per_page=100",
+            "/api/v1/search?per_page=100&ending=tragedy",
+            "/api/v1/search?per_page=100&query=drama%20-infidelity%20ending:!open",
+            "/api/v1/search?per_page=100&q=a&sort=title",
+        ],
     }

@@ -10,7 +10,6 @@ from ninja.errors import HttpError
 
 from shuraba.accounts.policies import reveal_parse, viewer_from_request
 from shuraba.catalog import selectors
-from shuraba.catalog.filters import title_filter_parse
 from shuraba.catalog.schemas import ErrorOut, TitleDetailOut, TitleListOut
 from shuraba.core.errors import BadQuery
 
@@ -49,16 +48,22 @@ def _detail(d: selectors.TitleDetail) -> dict[str, Any]:
 
 @router.get("/titles", response={200: TitleListOut, 400: ErrorOut}, summary="List and filter titles")
 def titles_list(request: HttpRequest) -> dict[str, Any]:
-    """Filters as on the browse page: one parameter per axis (comma lists), `content_rating`, `status`,
-    `format`, `length`, `intensity_min`, `intensity_max`, `tag` (slugs, all must match), `q`, `sort`
-    (title, score, popularity, year, updated), `page`, `per_page` (at most 100). Explicit and
-    unknown-rated titles are absent until the session has confirmed 18+."""
-    params = {key: request.GET.getlist(key) for key in request.GET}
-    spec = title_filter_parse(params)
-    page = selectors.title_list(viewer=viewer_from_request(request), spec=spec)
-    if spec.page > page.pages:
-        raise BadQuery("page", f"page {spec.page} is past the last page ({page.pages})")
-    return {"total": page.total, "page": page.page, "per_page": page.per_page, "items": [_card(c) for c in page.items]}
+    """The same parameters as `/api/v1/search` (see there), without facets. Explicit and unknown-rated
+    titles are absent until the session has confirmed 18+."""
+    from shuraba.search.params import query_from_params  # noqa: PLC0415 (search builds on catalog)
+    from shuraba.search.selectors import title_search  # noqa: PLC0415
+    from shuraba.search.vocab import vocabulary  # noqa: PLC0415
+
+    query = query_from_params({key: request.GET.getlist(key) for key in request.GET}, vocabulary())
+    page = title_search(viewer=viewer_from_request(request), query=query, facets=False)
+    if query.page > page.pages:
+        raise BadQuery("page", f"page {query.page} is past the last page ({page.pages})")
+    return {
+        "total": page.total,
+        "page": query.page,
+        "per_page": query.per_page,
+        "items": [_card(c) for c in page.items],
+    }
 
 
 def _get(request: HttpRequest, *, slug: str | None = None, pk: int | None = None) -> dict[str, Any]:

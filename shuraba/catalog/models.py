@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -293,6 +295,8 @@ class CatalogChange(models.Model):
     """
 
     title_id = models.BigIntegerField(db_index=True)
+    # SQLite may hand a rolled-back id out again; a reader that saw the old row notices the new token.
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
     at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from shuraba.accounts import policies
 from shuraba.accounts.policies import Reveal, Viewer
-from shuraba.catalog.filters import TitleFilter, length_class, title_filter_apply
+from shuraba.catalog.length import length_class
 from shuraba.catalog.models import (
     STAGE_ORDER,
     AltTitle,
@@ -156,12 +156,10 @@ def _card(title: Title, viewer: Viewer) -> TitleCard:
     )
 
 
-def title_list(*, viewer: Viewer, spec: TitleFilter) -> TitlePage:
-    queryset = title_filter_apply(policies.titles_visible(viewer, Title.objects.all()), spec)
-    total = queryset.count()
-    start = (spec.page - 1) * spec.per_page
-    titles = _with_profile(queryset)[start : start + spec.per_page]
-    return TitlePage(items=tuple(_card(t, viewer) for t in titles), total=total, page=spec.page, per_page=spec.per_page)
+def title_cards(*, viewer: Viewer, pks: list[int]) -> tuple[TitleCard, ...]:
+    """Cards for the given titles, in the given order; the policy filters again (defence in depth)."""
+    titles = {t.pk: t for t in _with_profile(policies.titles_visible(viewer, Title.objects.filter(pk__in=pks)))}
+    return tuple(_card(titles[pk], viewer) for pk in pks if pk in titles)
 
 
 def tag_titles(*, viewer: Viewer, slug: str, limit: int = 60) -> TitlePage:

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET
 from shuraba.accounts import policies
 from shuraba.accounts.policies import viewer_from_request
 from shuraba.catalog import selectors
-from shuraba.catalog.filters import title_filter_parse
 from shuraba.core.errors import BadQuery
 from shuraba.core.markup import markdown_render
 from shuraba.editorial.models import GuidePage
+from shuraba.search.query import Range, SearchQuery
+from shuraba.search.selectors import title_search
 from shuraba.taxonomy.models import Axis, Tag, TagCategory, Term, TermKind
 
 
@@ -24,10 +25,9 @@ def _no_params(request: HttpRequest) -> None:
 def home(request: HttpRequest) -> HttpResponse:
     _no_params(request)
     viewer = viewer_from_request(request)
-    newest = selectors.title_list(viewer=viewer, spec=title_filter_parse({"sort": ["year"], "per_page": ["6"]}))
-    gentle = selectors.title_list(
-        viewer=viewer, spec=title_filter_parse({"intensity_max": ["2"], "sort": ["score"], "per_page": ["6"]})
-    )
+    newest = title_search(viewer=viewer, query=SearchQuery(sort="year", per_page=6), facets=False)
+    gentle_query = SearchQuery.build(ranges={"intensity": Range(None, 2)}, sort="score", per_page=6)
+    gentle = title_search(viewer=viewer, query=gentle_query, facets=False)
     return render(
         request,
         "editorial/home.html",

@@ -4,7 +4,7 @@ import pytest
 
 from shuraba.accounts.models import User
 from shuraba.catalog import services
-from shuraba.catalog.filters import length_class
+from shuraba.catalog.length import length_class
 from shuraba.catalog.models import ChangeRecord, Title, TitleAxisValue
 
 

@@ -1,0 +1,183 @@
+"""Query parameters (browse page URLs and GET /api/v1/search) to and from a SearchQuery."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from shuraba.core.errors import BadQuery
+from shuraba.search.query import (
+    DEFAULT_PER_PAGE,
+    DIMENSIONS,
+    MAX_PER_PAGE,
+    MAX_TAGS,
+    RANGES,
+    SORTS,
+    Range,
+    SearchQuery,
+    ValueFilter,
+)
+from shuraba.search.syntax import query_parse, query_text, range_parse
+from shuraba.search.vocab import Vocabulary
+
+Params = Mapping[str, Sequence[str]]
+LIST_PARAMS = ("include", "tag", "exclude")
+SCALAR_PARAMS = ("include_mode", "exclude_mode", "min_relevance", "q", "query", "sort", "page", "per_page")
+RANGE_ALIASES = {f"{name}_{end}": (name, end) for name in RANGES for end in ("min", "max")}
+KNOWN = frozenset((*LIST_PARAMS, *SCALAR_PARAMS, *DIMENSIONS, *RANGES, *RANGE_ALIASES))
+MAX_Q_LENGTH = 200
+
+
+def _list(params: Params, name: str) -> list[str]:
+    return [v.strip() for raw in params.get(name, []) for v in raw.split(",") if v.strip()]
+
+
+def _scalar(params: Params, name: str) -> str:
+    values = [v for v in params.get(name, []) if v.strip()]
+    if len(set(values)) > 1:
+        raise BadQuery(name, "given more than once with different values")
+    return values[0].strip() if values else ""
+
+
+def _int(params: Params, name: str, low: int, high: int, default: int) -> int:
+    raw = _scalar(params, name)
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadQuery(name, f"must be a whole number from {low} to {high}, got {raw[:40]!r}")
+    return int(raw)
+
+
+def _choice(params: Params, name: str, allowed: Sequence[str], default: str) -> str:
+    raw = _scalar(params, name) or default
+    if raw not in allowed:
+        raise BadQuery(name, f"must be one of {', '.join(allowed)}, got {raw[:40]!r}")
+    return raw
+
+
+def _values(params: Params, vocab: Vocabulary) -> dict[str, ValueFilter]:
+    result = {}
+    for dimension in DIMENSIONS:
+        include: set[str] = set()
+        exclude: set[str] = set()
+        for word in _list(params, dimension):
+            negate = word.startswith("!")
+            key = vocab.value(dimension, word[1:] if negate else word, param=dimension)
+            (exclude if negate else include).add(key)
+        if include or exclude:
+            result[dimension] = ValueFilter(frozenset(include), frozenset(exclude))
+    return result
+
+
+def _ranges(params: Params, vocab: Vocabulary) -> dict[str, Range]:
+    result: dict[str, Range] = {}
+    for name in RANGES:
+        words = _list(params, name)
+        if len(words) > 1 and name in ("centrality", "intensity"):
+            ranks = sorted(range_parse(name, word, vocab, param=name).low or 0 for word in words)
+            if ranks != list(range(ranks[0], ranks[0] + len(ranks))):
+                raise BadQuery(name, "several values must be neighbours (a range); use low..high")
+            result[name] = Range(ranks[0], ranks[-1])
+        elif words:
+            result[name] = range_parse(name, words[0], vocab, param=name)
+    for alias, (name, end) in RANGE_ALIASES.items():
+        raw = _scalar(params, alias)
+        if raw:
+            bound = range_parse(name, raw, vocab, param=alias).low
+            current = result.get(name, Range())
+            result[name] = replace(current, low=bound) if end == "min" else replace(current, high=bound)
+    return result
+
+
+def _tags(params: Params, vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    include = [vocab.tag(s, param="include") for s in _list(params, "include")]
+    include += [vocab.tag(s, param="tag") for s in _list(params, "tag")]
+    exclude = [vocab.tag(s, param="exclude") for s in _list(params, "exclude")]
+    if len(include) + len(exclude) > MAX_TAGS:
+        raise BadQuery("include", f"at most {MAX_TAGS} tags in one query, got {len(include) + len(exclude)}")
+    return tuple(dict.fromkeys(include)), tuple(dict.fromkeys(exclude))
+
+
+def query_from_params(params: Params, vocab: Vocabulary) -> SearchQuery:
+    """Read a query from parameters; raise BadQuery naming the first bad one. `query` (the text syntax)
+    and the separate parameters combine: both must hold."""
+    unknown = sorted(set(params) - KNOWN)
+    if unknown:
+        raise BadQuery(unknown[0][:40], f"unknown parameter; known parameters are {', '.join(sorted(KNOWN))}")
+    include, exclude = _tags(params, vocab)
+    q = " ".join(_scalar(params, "q").split())
+    if len(q) > MAX_Q_LENGTH:
+        raise BadQuery("q", f"at most {MAX_Q_LENGTH} characters")
+    from_params = SearchQuery.build(
+        include_tags=include,
+        include_mode=_choice(params, "include_mode", ("all", "any"), "all"),
+        exclude_tags=exclude,
+        exclude_mode=_choice(params, "exclude_mode", ("any", "all"), "any"),
+        min_relevance=_int(params, "min_relevance", 0, 100, 0),
+        values=_values(params, vocab),
+        ranges=_ranges(params, vocab),
+        q=q,
+        sort=_choice(params, "sort", SORTS, "relevance"),
+        page=_int(params, "page", 1, 1_000_000, 1),
+        per_page=_int(params, "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
+    )
+    text = _scalar(params, "query")
+    return query_merge(query_parse(text, vocab), from_params) if text else from_params
+
+
+def _range_and(a: Range, b: Range) -> Range:
+    lows = [x for x in (a.low, b.low) if x is not None]
+    highs = [x for x in (a.high, b.high) if x is not None]
+    return Range(max(lows) if lows else None, min(highs) if highs else None)
+
+
+def query_merge(text: SearchQuery, params: SearchQuery) -> SearchQuery:
+    """Both queries must hold. Options (modes, sort, paging) come from the parameters when set there."""
+    values = dict(text.values)
+    for dimension, f in params.values:
+        old = values.get(dimension, ValueFilter())
+        values[dimension] = ValueFilter(old.include | f.include, old.exclude | f.exclude)
+    ranges = dict(text.ranges)
+    for name, r in params.ranges:
+        ranges[name] = _range_and(ranges.get(name, Range()), r)
+    return SearchQuery.build(
+        include_tags=tuple(dict.fromkeys(text.include_tags + params.include_tags)),
+        include_mode=params.include_mode if params.include_mode != "all" else text.include_mode,
+        exclude_tags=tuple(dict.fromkeys(text.exclude_tags + params.exclude_tags)),
+        exclude_mode=params.exclude_mode if params.exclude_mode != "any" else text.exclude_mode,
+        min_relevance=max(text.min_relevance, params.min_relevance),
+        values=values,
+        ranges=ranges,
+        q=" ".join(x for x in (text.q, params.q) if x),
+        sort=params.sort if params.sort != "relevance" else text.sort,
+        page=params.page,
+        per_page=params.per_page,
+    )
+
+
+def query_params(query: SearchQuery, *, page: int | None = None) -> list[tuple[str, str]]:
+    """The canonical URL parameters of a query (shareable: the URL holds the whole query)."""
+    pairs: list[tuple[str, str]] = []
+    if query.include_tags:
+        pairs.append(("include", ",".join(query.include_tags)))
+    if query.include_mode != "all":
+        pairs.append(("include_mode", query.include_mode))
+    if query.exclude_tags:
+        pairs.append(("exclude", ",".join(query.exclude_tags)))
+    if query.exclude_mode != "any":
+        pairs.append(("exclude_mode", query.exclude_mode))
+    if query.min_relevance:
+        pairs.append(("min_relevance", str(query.min_relevance)))
+    for dimension, f in query.values:
+        pairs.append((dimension, ",".join(sorted(f.include) + [f"!{v}" for v in sorted(f.exclude)])))
+    for name, r in query.ranges:
+        pairs.append((name, query_text(SearchQuery.build(ranges={name: r})).partition(":")[2]))
+    if query.q:
+        pairs.append(("q", query.q))
+    if query.sort != "relevance":
+        pairs.append(("sort", query.sort))
+    if (page or query.page) != 1:
+        pairs.append(("page", str(page or query.page)))
+    if query.per_page != DEFAULT_PER_PAGE:
+        pairs.append(("per_page", str(query.per_page)))
+    return pairs

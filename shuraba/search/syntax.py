@@ -1,0 +1,227 @@
+"""The one-line query syntax for power users, parsed into the same SearchQuery as the form and the API.
+
+    revenge -cheating ending:!tragedy intensity:<=3 year:2015.. "childhood friend" q:"rain"
+
+* a bare word or "quoted words" is a tag to include (named by slug or by name); `-tag` excludes it
+* `dimension:value,value,!value` includes any of the values and excludes the `!` ones
+* `range:low..high`, `range:low..`, `range:..high`, `range:<=n`, `range:>=n`, `range:<n`, `range:>n`,
+  `range:n` for centrality, intensity (numbers or value names), year, score and popularity
+* `q:"words"` (or `title:`) searches every alternative title; `sort:score`; `include_mode:any`;
+  `exclude_mode:all`; `min_relevance:60`
+
+Errors name the offending token and its position (0-based character offset).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.text import slugify
+
+from shuraba.core.errors import BadQuery
+from shuraba.search.query import (
+    DIMENSIONS,
+    MAX_TAGS,
+    NUMERIC_FIELDS,
+    RANGE_AXES,
+    RANGES,
+    SORTS,
+    Range,
+    SearchQuery,
+    ValueFilter,
+)
+from shuraba.search.vocab import Vocabulary
+
+_TOKEN = re.compile(r'\s*(-?)(?:([a-z_\-]+):)?("(?:[^"\\]|\\.)*"|\S+)')
+ALIASES = {"rating": "content_rating", "content-rating": "content_rating", "title": "q", "tag": "tags"}
+MAX_QUERY_LENGTH = 2000
+
+
+class QuerySyntaxError(BadQuery):
+    def __init__(self, message: str, *, token: str, position: int) -> None:
+        super().__init__("query", f"at position {position} ({token[:60]!r}): {message}")
+        self.token = token
+        self.position = position
+
+
+@dataclass
+class _Builder:
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    values: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
+    ranges: dict[str, Range] = field(default_factory=dict)
+    options: dict[str, object] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+
+
+def _unquote(raw: str) -> str:
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", raw[1:-1])
+    return raw
+
+
+def range_parse(axis: str, text: str, vocab: Vocabulary, *, param: str) -> Range:
+    """`2015..2020`, `2015..`, `..2020`, `<=3`, `>=3`, `<3`, `>3`, `3`, `major..core`, `core`."""
+
+    low_limit, high_limit = {**RANGE_AXES, **NUMERIC_FIELDS}[axis]
+
+    def number(word: str) -> int:
+        if axis in RANGE_AXES:
+            value = vocab.rank(axis, word, param=param)
+        elif word.isdigit():
+            value = int(word)
+        else:
+            raise BadQuery(param, f"{axis} bound must be a whole number, got {word[:40]!r}")
+        if not low_limit <= value <= high_limit:
+            raise BadQuery(param, f"{axis} bounds lie between {low_limit} and {high_limit}, got {value}")
+        return value
+
+    text = text.strip()
+    for op in ("<=", ">=", "<", ">"):
+        if text.startswith(op):
+            bound = number(text[len(op) :])
+            return {
+                "<=": Range(None, bound),
+                ">=": Range(bound, None),
+                "<": Range(None, bound - 1),
+                ">": Range(bound + 1, None),
+            }[op]
+    if ".." in text:
+        low, _, high = text.partition("..")
+        result = Range(number(low) if low else None, number(high) if high else None)
+    elif text:
+        value = number(text)
+        result = Range(value, value)
+    else:
+        raise BadQuery(param, f"{axis} needs a value such as 2..4, ..3 or >=2")
+    if not result:
+        raise BadQuery(param, f"{axis} needs at least one bound")
+    return result
+
+
+def _tag(word: str, vocab: Vocabulary, *, token: str, position: int) -> str:
+    slug = slugify(word)
+    if slug not in vocab.tags:
+        raise QuerySyntaxError(
+            f"unknown tag {word[:60]!r}{vocab.closest(slug, vocab.tags)}", token=token, position=position
+        )
+    return slug
+
+
+def _values(dimension: str, raw: str, vocab: Vocabulary, builder: _Builder, *, token: str, position: int) -> None:
+    include, exclude = builder.values.setdefault(dimension, (set(), set()))
+    for part in raw.split(","):
+        negate = part.startswith("!")
+        word = part[1:] if negate else part
+        if not word:
+            raise QuerySyntaxError(f"empty value in {dimension}", token=token, position=position)
+        try:
+            key = vocab.value(dimension, word, param="query")
+        except BadQuery as exc:
+            raise QuerySyntaxError(exc.message, token=token, position=position) from exc
+        (exclude if negate else include).add(key)
+
+
+def _option(key: str, raw: str, builder: _Builder, *, token: str, position: int) -> None:
+    allowed: dict[str, tuple[str, ...]] = {
+        "sort": SORTS,
+        "include_mode": ("all", "any"),
+        "exclude_mode": ("any", "all"),
+    }
+    if key in allowed:
+        if raw not in allowed[key]:
+            raise QuerySyntaxError(f"{key} must be one of {', '.join(allowed[key])}", token=token, position=position)
+        builder.options[key] = raw
+    elif key == "min_relevance":
+        if not raw.isdigit() or int(raw) > 100:
+            raise QuerySyntaxError("min_relevance must be a whole number from 0 to 100", token=token, position=position)
+        builder.options[key] = int(raw)
+    else:
+        known = ", ".join((*DIMENSIONS, *RANGES, "q", "sort", "include_mode", "exclude_mode", "min_relevance"))
+        raise QuerySyntaxError(f"unknown key {key!r}; known keys are {known}", token=token, position=position)
+
+
+def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
+    negate, key, raw_value = match.group(1), match.group(2), match.group(3)
+    token, position = match.group(0).strip(), match.start(1) if negate else match.start(2 if key else 3)
+    value = _unquote(raw_value)
+    if key is None:
+        (builder.exclude if negate else builder.include).append(_tag(value, vocab, token=token, position=position))
+        return
+    key = ALIASES.get(key.replace("-", "_"), key.replace("-", "_"))
+    if negate:
+        raise QuerySyntaxError("use key:!value to exclude a value", token=token, position=position)
+    if key == "q":
+        builder.words.append(value)
+    elif key in DIMENSIONS:
+        _values(key, value, vocab, builder, token=token, position=position)
+    elif key in RANGES:
+        try:
+            builder.ranges[key] = range_parse(key, value, vocab, param="query")
+        except BadQuery as exc:
+            raise QuerySyntaxError(exc.message, token=token, position=position) from exc
+    else:
+        _option(key, value, builder, token=token, position=position)
+
+
+def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
+    """Parse the text syntax; raise QuerySyntaxError naming the first bad token."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QuerySyntaxError(f"a query is at most {MAX_QUERY_LENGTH} characters", token=text[:20], position=0)
+    builder, position = _Builder(), 0
+    while position < len(text):
+        if not text[position:].strip():
+            break
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            raise QuerySyntaxError("cannot read this", token=text[position : position + 20], position=position)
+        if match.group(3).startswith('"') and (len(match.group(3)) < 2 or not match.group(3).endswith('"')):
+            raise QuerySyntaxError("unclosed quote", token=match.group(3), position=match.start(3))
+        _token(match, vocab, builder)
+        position = match.end()
+    if len(builder.include) + len(builder.exclude) > MAX_TAGS:
+        raise QuerySyntaxError(f"at most {MAX_TAGS} tags", token=text[:20], position=0)
+    return SearchQuery.build(
+        include_tags=tuple(dict.fromkeys(builder.include)),
+        exclude_tags=tuple(dict.fromkeys(builder.exclude)),
+        values={k: ValueFilter(frozenset(i), frozenset(e)) for k, (i, e) in builder.values.items()},
+        ranges=builder.ranges,
+        q=" ".join(" ".join(builder.words).split()),
+        **builder.options,
+    )
+
+
+def _quote(text: str) -> str:
+    if text and re.fullmatch(r"[^\s\"\\]+", text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _range_text(r: Range) -> str:
+    if r.low is not None and r.low == r.high:
+        return str(r.low)
+    return f"{'' if r.low is None else r.low}..{'' if r.high is None else r.high}"
+
+
+def query_text(query: SearchQuery) -> str:
+    """The canonical one-line form of a query: query_parse(query_text(q)) == q (page aside)."""
+    parts = list(query.include_tags) + [f"-{t}" for t in query.exclude_tags]
+    if query.include_mode != "all":
+        parts.append(f"include_mode:{query.include_mode}")
+    if query.exclude_mode != "any":
+        parts.append(f"exclude_mode:{query.exclude_mode}")
+    if query.min_relevance:
+        parts.append(f"min_relevance:{query.min_relevance}")
+    for dimension, f in query.values:
+        words = sorted(f.include) + [f"!{v}" for v in sorted(f.exclude)]
+        parts.append(f"{dimension}:{','.join(words)}")
+    parts += [f"{name}:{_range_text(r)}" for name, r in query.ranges]
+    if query.q:
+        parts.append(f"q:{_quote(query.q)}")
+    if query.sort != "relevance":
+        parts.append(f"sort:{query.sort}")
+    return " ".join(parts)
+
+
+__all__ = ["NUMERIC_FIELDS", "QuerySyntaxError", "query_parse", "query_text", "range_parse"]

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
+
+from shuraba.accounts.policies import viewer_from_request
+from shuraba.catalog.length import LENGTH_CHAPTERS
+from shuraba.catalog.models import ContentRating, Format, Status
+from shuraba.core.errors import BadQuery
+from shuraba.search.api import request_params
+from shuraba.search.params import query_from_params, query_params
+from shuraba.search.query import SORTS, SPOILER_DIMENSIONS, SearchQuery
+from shuraba.search.selectors import SearchPage, title_search
+from shuraba.search.vocab import vocabulary
+from shuraba.taxonomy.models import AxisValue, Tag
+
+FIELD_GROUPS = {
+    "content_rating": ("Content rating", ContentRating.choices),
+    "status": ("Status", Status.choices),
+    "format": ("Format", Format.choices),
+}
+PROFILE_GROUPS = (
+    "subgenre",
+    "perspective",
+    "relationship",
+    "rival",
+    "drift",
+    "consent",
+    "revelation",
+    "ending",
+    "depth",
+)
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+    count: int | None  # None: not shown (spoiler counts for a viewer who hides spoilers)
+    included: bool
+    excluded: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    label: str
+    spoiler: bool
+    options: tuple[Option, ...]
+
+
+def _group(name: str, label: str, choices: list[tuple[str, str]], page: SearchPage, *, spoiler: bool) -> Group:
+    chosen = page.query.value(name)
+    counts = page.facets.get(name, {})
+    hide = spoiler and name not in page.facets
+    return Group(
+        name,
+        label,
+        spoiler,
+        tuple(
+            Option(key, text, None if hide else counts.get(key, 0), key in chosen.include, key in chosen.exclude)
+            for key, text in choices
+        ),
+    )
+
+
+def _groups(page: SearchPage) -> list[Group]:
+    labels: dict[str, list[tuple[str, str]]] = {}
+    axis_labels = {}
+    for axis, axis_label, key, label in (
+        AxisValue.objects.filter(axis__key__in=[*PROFILE_GROUPS, "length"])
+        .order_by("axis__order", "order")
+        .values_list("axis__key", "axis__label", "key", "label")
+    ):
+        labels.setdefault(axis, []).append((key, label))
+        axis_labels[axis] = axis_label
+    groups = [
+        _group(n, axis_labels.get(n, n), labels.get(n, []), page, spoiler=n in SPOILER_DIMENSIONS)
+        for n in PROFILE_GROUPS
+    ]
+    groups.append(
+        _group(
+            "length",
+            "Length",
+            [(k, dict(labels.get("length", [])).get(k, k)) for k in LENGTH_CHAPTERS],
+            page,
+            spoiler=False,
+        )
+    )
+    groups += [_group(n, label, list(choices), page, spoiler=False) for n, (label, choices) in FIELD_GROUPS.items()]
+    countries = sorted(
+        set(page.facets.get("country", {})) | page.query.value("country").include | page.query.value("country").exclude
+    )
+    groups.append(_group("country", "Country", [(c, c) for c in countries], page, spoiler=False))
+    return groups
+
+
+RANK_LABELS = {"centrality": ("none", "incidental", "major", "core"), "intensity": ("1", "2", "3", "4", "5")}
+
+
+def _rank_selects(query: SearchQuery) -> list[tuple[str, str, list[tuple[int, str, bool]]]]:
+    selects = []
+    for axis, labels in RANK_LABELS.items():
+        first = 1 if axis == "intensity" else 0
+        r = query.range(axis)
+        for end, bound in (("min", r.low), ("max", r.high)):
+            options = [(first + i, text, bound == first + i) for i, text in enumerate(labels)]
+            selects.append((f"{axis}_{end}", f"{axis.capitalize()} {'from' if end == 'min' else 'to'}", options))
+    return selects
+
+
+def _url(query: SearchQuery, page: int) -> str:
+    return "?" + urlencode(query_params(query, page=page))
+
+
+@require_GET
+def browse(request: HttpRequest) -> HttpResponse:
+    query = query_from_params(request_params(request), vocabulary())
+    page = title_search(viewer=viewer_from_request(request), query=query)
+    if query.page > page.pages:
+        raise BadQuery("page", f"page {query.page} is past the last page ({page.pages})")
+    tag_counts = page.facets.get("tags", {})
+    context = {
+        "page": page,
+        "query": query,
+        "groups": _groups(page),
+        "sorts": SORTS,
+        "tags": Tag.objects.select_related("category").order_by("category__order", "name"),
+        "top_tags": [
+            (slug, n, _url(replace(query, include_tags=(*query.include_tags, slug)), 1))
+            for slug, n in sorted(tag_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:24]
+            if slug not in query.include_tags
+        ],
+        "rank_selects": _rank_selects(query),
+        "bounds": {
+            f"{name}_{end}": "" if getattr(query.range(name), attr) is None else getattr(query.range(name), attr)
+            for name in ("year", "score")
+            for end, attr in (("min", "low"), ("max", "high"))
+        },
+        "prev_url": _url(query, query.page - 1) if query.page > 1 else None,
+        "next_url": _url(query, query.page + 1) if query.page < page.pages else None,
+        "share_url": "/browse/" + _url(query, 1) if query.is_filtered() else "/browse/",
+        "text_url": "/browse/?" + urlencode({"query": page.text}) if page.text else "",
+    }
+    if getattr(request, "htmx", False):
+        # The address bar gets the canonical, shareable URL rather than every empty form field.
+        return push_url(render(request, "search/_results.html", context), context["share_url"])
+    return render(request, "search/browse.html", context)
