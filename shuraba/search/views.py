@@ -125,6 +125,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     if query.page > page.pages:
         raise BadQuery("page", f"page {query.page} is past the last page ({page.pages})")
     tag_counts = page.facets.get("tags", {})
+    share_url = "/browse/" + _url(query, 1) if query.is_filtered() else "/browse/"
     context = {
         "page": page,
         "query": query,
@@ -144,10 +145,10 @@ def browse(request: HttpRequest) -> HttpResponse:
         },
         "prev_url": _url(query, query.page - 1) if query.page > 1 else None,
         "next_url": _url(query, query.page + 1) if query.page < page.pages else None,
-        "share_url": "/browse/" + _url(query, 1) if query.is_filtered() else "/browse/",
+        "share_url": share_url,
         "text_url": "/browse/?" + urlencode({"query": page.text}) if page.text else "",
     }
     if getattr(request, "htmx", False):
         # The address bar gets the canonical, shareable URL rather than every empty form field.
-        return push_url(render(request, "search/_results.html", context), context["share_url"])
+        return push_url(render(request, "search/_results.html", context), share_url)
     return render(request, "search/browse.html", context)
