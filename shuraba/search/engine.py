@@ -12,7 +12,7 @@ import numpy as np
 from pyroaring import BitMap
 
 from shuraba.accounts.policies import Viewer, hidden_ratings
-from shuraba.search.index import POPULARITY_BUCKETS, SearchIndex, popularity_bucket
+from shuraba.search.index import POPULARITY_BUCKETS, SearchIndex, popularity_bucket, slots_array
 from shuraba.search.normalize import text_normalize
 from shuraba.search.query import DIMENSIONS, RANGE_AXES, SPOILER_DIMENSIONS, Range, SearchQuery
 
@@ -77,7 +77,7 @@ def _popularity(index: SearchIndex, r: Range) -> BitMap:
     result = _union(inner)
     column = index.columns["popularity"]
     for bucket in {first, last}:
-        slots = np.fromiter(index.numbers.get(("popularity-bucket", bucket)) or BitMap(), dtype=np.int64)
+        slots = slots_array(index.numbers.get(("popularity-bucket", bucket)) or BitMap())
         values = column[slots]
         keep = (values >= low) & (values <= high if high is not None else True)
         result |= BitMap(slots[keep].tolist())
@@ -101,6 +101,8 @@ def text_tiers(index: SearchIndex, text: str, within: BitMap) -> dict[int, int]:
     if not needle:
         return {}
     grams = list(_needle_grams(needle))
+    if not grams:
+        return {slot: tier for slot, tier in index.short_text_tiers(needle).items() if slot in within}
     candidates = BitMap(within)
     for gram in sorted(grams, key=lambda g: len(index.grams.get(g) or ())):
         candidates &= index.grams.get(gram) or BitMap()
@@ -135,32 +137,52 @@ def _facets(index: SearchIndex, result: BitMap, viewer: Viewer) -> dict[str, dic
         count = result.intersection_cardinality(bitmap)
         if count:
             facets.setdefault(dimension, {})[key] = count
-    tags = index.tags if viewer.reveal_spoilers else index.open_tags
-    counts = {slug: result.intersection_cardinality(b) for slug, b in tags.items()}
-    facets["tags"] = {slug: n for slug, n in counts.items() if n}
+    facets["tags"] = _tag_facets(index, result, viewer)
     return facets
 
 
-def _order(index: SearchIndex, query: SearchQuery, slots: np.ndarray, tiers: dict[int, int]) -> np.ndarray:
-    """Sort keys, most significant last (np.lexsort); every order ends on the title's pk."""
-    pk = index.columns["pk"][slots]
-    if query.sort == "title":
-        titles = np.array([index.titles[s] for s in slots], dtype=object)
-        return np.lexsort((pk, np.argsort(np.argsort(titles, kind="stable"), kind="stable")))
-    if query.sort in ("score", "year", "popularity"):
-        column = {"score": "score", "year": "date", "popularity": "popularity"}[query.sort]
-        values = index.columns[column][slots]
-        missing_last = np.where(values < 0, 1, 0)
-        return np.lexsort((pk, -values, missing_last))
-    tier = np.array([tiers.get(int(s), 0) for s in slots], dtype=np.int64)
+def _tag_facets(index: SearchIndex, result: BitMap, viewer: Viewer) -> dict[str, int]:
+    """Count by bincount over the smaller of the result and its complement within the visible set."""
+    visible = visible_slots(index, viewer)
+    if len(result) * 2 <= len(visible):
+        codes = index.tag_code_counts(slots_array(result))
+    else:
+        everything = index.cached(("tag-codes", id(visible)), lambda: index.tag_code_counts(slots_array(visible)))
+        codes = everything - index.tag_code_counts(slots_array(visible - result))
+    counts = codes[0::2] + codes[1::2] if viewer.reveal_spoilers else codes[0::2]
+    return {index.tag_slugs[number]: int(n) for number in np.flatnonzero(counts).tolist() for n in (counts[number],)}
+
+
+def _top(keys: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Positions of the keys ranked start..stop (ascending), without sorting everything."""
+    if stop >= len(keys) or stop > len(keys) // 4:
+        positions: np.ndarray = np.argsort(keys, kind="stable")[start:stop]
+        return positions
+    head = np.argpartition(keys, stop - 1)[:stop]
+    ordered: np.ndarray = head[np.argsort(keys[head], kind="stable")][start:stop]
+    return ordered
+
+
+def _relevance_keys(index: SearchIndex, query: SearchQuery, slots: np.ndarray, tiers: dict[int, int]) -> np.ndarray:
+    """One int64 per title: text tier desc, then included-tag relevance desc, then popularity order."""
     tag_score = np.zeros(len(slots), dtype=np.int64)
     for slug in query.include_tags:
-        relevance = index.relevance.get(slug, {})
-        tag_score += np.array(
-            [relevance.get(int(s), 0) if relevance.get(int(s), 0) >= query.min_relevance else 0 for s in slots],
-            dtype=np.int64,
-        )
-    return np.lexsort((pk, -index.columns["popularity"][slots], -tag_score, -tier))
+        relevance = index.tag_relevance(slug)[slots]
+        tag_score += np.where(relevance >= query.min_relevance, relevance, 0)
+    tier = np.zeros(len(slots), dtype=np.int64)
+    if tiers:  # when text was searched, the result is exactly the matched slots, in ascending order
+        matched = np.fromiter(tiers.keys(), dtype=np.int64, count=len(tiers))
+        tier = np.fromiter(tiers.values(), dtype=np.int64, count=len(tiers))[np.argsort(matched)]
+    most = 100 * max(1, len(query.include_tags))
+    primary = (TIER_EXACT - tier) * (most + 1) + (most - tag_score)
+    keys: np.ndarray = primary * (index.size + 1) + index.rank("popularity")[slots]
+    return keys
+
+
+def _page(index: SearchIndex, query: SearchQuery, slots: np.ndarray, tiers: dict[int, int]) -> np.ndarray:
+    keys = _relevance_keys(index, query, slots, tiers) if query.sort == "relevance" else index.rank(query.sort)[slots]
+    page: np.ndarray = slots[_top(keys, query.offset, query.offset + query.per_page)]
+    return page
 
 
 def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, facets: bool = True) -> EngineResult:
@@ -170,8 +192,7 @@ def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, fac
         if query.q:
             tiers = text_tiers(index, query.q, result)
             result &= BitMap(tiers)
-        slots = np.fromiter(result, dtype=np.int64, count=len(result))
-        order = _order(index, query, slots, tiers)
-        page = slots[order[query.offset : query.offset + query.per_page]]
+        slots = slots_array(result)
+        page = _page(index, query, slots, tiers) if query.offset < len(slots) else slots[:0]
         pks = index.columns["pk"][page].tolist()
         return EngineResult(pks=pks, total=len(result), facets=_facets(index, result, viewer) if facets else {})

@@ -9,7 +9,7 @@ machine serving one database agrees within one request after a write.
 from __future__ import annotations
 
 import math
-import sys
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -25,7 +25,14 @@ from shuraba.search.normalize import text_normalize
 MISSING = -1
 POPULARITY_BUCKETS = 40  # log2 buckets; the edge buckets of a range are checked value by value
 COLUMNS = ("score", "popularity", "date", "pk")
+MAX_CACHED = 4096  # cached bitmaps, columns and text matches; all dropped on every catalog change
+TAG_WIDTH = 24  # tag codes kept per title in a dense row; a title with more keeps the rest in `overflow`
 RANGE_NUMBERS = ("year", "score", "centrality", "intensity")
+
+
+def slots_array(bitmap: BitMap) -> np.ndarray:
+    """A bitmap's members as a numpy array, without a Python loop."""
+    return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)
 
 
 def trigrams(text: str) -> set[str]:
@@ -49,12 +56,17 @@ class SearchIndex:
         self.numbers: dict[tuple[str, int], BitMap] = defaultdict(BitMap)  # (field, value or bucket)
         self.tags: dict[str, BitMap] = defaultdict(BitMap)  # every assignment
         self.open_tags: dict[str, BitMap] = defaultdict(BitMap)  # assignments that are not spoilers
-        self.relevance: dict[str, dict[int, int]] = defaultdict(dict)  # slug -> slot -> relevance
+        # slug -> relevance -> slots: "at least r" is a union of a few bitmaps, and no per-title dicts.
+        self.levels: dict[str, dict[int, BitMap]] = defaultdict(dict)
         self.grams: dict[str, BitMap] = defaultdict(BitMap)
         self.names: list[tuple[str, ...]] = []
         self.titles: list[str] = []
         self.columns = {name: np.full(0, MISSING, dtype=np.int64) for name in COLUMNS}
-        self._keys: list[tuple[tuple[Any, ...], ...]] = []  # per slot: what to undo on removal
+        # Per slot, its tags as codes (tag number * 2, + 1 when a spoiler) for counting facets by bincount.
+        self.tag_number: dict[str, int] = {}
+        self.tag_slugs: list[str] = []
+        self.slot_tags = np.full((0, TAG_WIDTH), MISSING, dtype=np.int32)
+        self.overflow: dict[int, list[int]] = {}
         self._caches: dict[object, object] = {}
 
     @classmethod
@@ -76,6 +88,8 @@ class SearchIndex:
         grown = max(size, current * 2, 64)
         for name, column in self.columns.items():
             self.columns[name] = np.concatenate([column, np.full(grown - current, MISSING, dtype=np.int64)])
+        padding = np.full((grown - current, TAG_WIDTH), MISSING, dtype=np.int32)
+        self.slot_tags = np.concatenate([self.slot_tags, padding])
 
     def _slot(self, pk: int) -> int:
         slot = self.slot_of.get(pk)
@@ -84,25 +98,26 @@ class SearchIndex:
             self.slot_of[pk] = slot
             self.names.append(())
             self.titles.append("")
-            self._keys.append(((), (), (), ()))
             self._reserve(slot + 1)
         return slot
 
     def _remove(self, slot: int) -> None:
-        values, numbers, tags, open_tags = self._keys[slot]
-        for key in values:
-            self.values[key].discard(slot)
-        for key in numbers:
-            self.numbers[key].discard(slot)
-        for slug in tags:
-            self.tags[slug].discard(slot)
-            self.relevance[slug].pop(slot, None)
-        for slug in open_tags:
-            self.open_tags[slug].discard(slot)
+        """Take a slot out of every bitmap. Scanning beats remembering per title (memory at 200k titles)."""
+        if slot not in self.live:
+            return
+        for store in (self.values, self.numbers, self.open_tags):
+            for bitmap in store.values():
+                bitmap.discard(slot)
+        for slug, bitmap in self.tags.items():
+            if slot in bitmap:
+                bitmap.discard(slot)
+                for level in self.levels[slug].values():
+                    level.discard(slot)
         for gram in set().union(*(trigrams(n) for n in self.names[slot])):
             self.grams[gram].discard(slot)
-        self._keys[slot] = ((), (), (), ())
         self.names[slot] = ()
+        self.slot_tags[slot] = MISSING
+        self.overflow.pop(slot, None)
         self.live.discard(slot)
 
     def _insert(self, row: TitleRow) -> None:
@@ -115,9 +130,9 @@ class SearchIndex:
             ("country", row.country),
             ("length", row.length),
         )
-        values: tuple[tuple[str, str], ...] = tuple((sys.intern(d), k) for d, k in (*row.values, *fields) if k)
+        values = [(d, k) for d, k in (*row.values, *fields) if k]
         year = row.start_date.year if row.start_date else None
-        numbers: tuple[tuple[str, int], ...] = tuple(
+        numbers = tuple(
             (name, value)
             for name, value in (
                 ("year", year),
@@ -128,21 +143,25 @@ class SearchIndex:
             )
             if value is not None
         )
-        tags = tuple(sys.intern(slug) for slug, _, _ in row.tags)
-        open_tags = tuple(sys.intern(slug) for slug, _, spoiler in row.tags if spoiler == "none")
         for key in values:
             self.values[key].add(slot)
         for number in numbers:
             self.numbers[number].add(slot)
-        for slug, relevance, _ in row.tags:
+        for slug, relevance, spoiler in row.tags:
             self.tags[slug].add(slot)
-            self.relevance[slug][slot] = relevance
-        for slug in open_tags:
-            self.open_tags[slug].add(slot)
+            level = self.levels[slug].get(relevance)
+            if level is None:
+                level = self.levels[slug][relevance] = BitMap()
+            level.add(slot)
+            if spoiler == "none":
+                self.open_tags[slug].add(slot)
+        codes = [self._tag_code(slug, spoiler) for slug, _, spoiler in row.tags]
+        self.slot_tags[slot, : min(len(codes), TAG_WIDTH)] = codes[:TAG_WIDTH]
+        if len(codes) > TAG_WIDTH:
+            self.overflow[slot] = codes[TAG_WIDTH:]
         names = tuple(dict.fromkeys(text_normalize(n) for n in row.names if n))
         for gram in set().union(*(trigrams(n) for n in names)):
             self.grams[gram].add(slot)
-        self._keys[slot] = (values, numbers, tags, open_tags)
         self.names[slot] = names
         self.titles[slot] = row.title
         self.columns["score"][slot] = MISSING if row.score is None else row.score
@@ -163,7 +182,56 @@ class SearchIndex:
             self.version = version
             self._caches.clear()
 
+    def _tag_code(self, slug: str, spoiler: str) -> int:
+        number = self.tag_number.get(slug)
+        if number is None:
+            number = self.tag_number[slug] = len(self.tag_slugs)
+            self.tag_slugs.append(slug)
+        return number * 2 + (0 if spoiler == "none" else 1)
+
     # --- reading ----------------------------------------------------------------------------------
+
+    def short_text_tiers(self, needle: str) -> dict[int, int]:
+        """Match tiers for a needle too short for trigrams (cached until the next catalog change)."""
+        tiers: dict[int, int] = self.cached(("short-text", needle), lambda: self._short_text_tiers(needle))
+        return tiers
+
+    def _short_text_tiers(self, needle: str) -> dict[int, int]:
+        """Scans of all names joined by newlines: anywhere (contains), after a newline (prefix),
+        between newlines (exact)."""
+        text, starts = self.cached("joined-names", self._joined_names)
+        tiers: dict[int, int] = {}
+        for tier, pattern in ((1, needle), (2, "\n" + needle), (3, "\n" + needle + "\n")):
+            positions = np.array([m.start() for m in re.finditer(re.escape(pattern), text)], dtype=np.int64)
+            if tier > 1:
+                positions += 1  # the match begins at the name, after its newline
+            slots = np.unique(np.searchsorted(starts, positions, side="right") - 1)
+            tiers.update(dict.fromkeys(slots.tolist(), tier))
+        return tiers
+
+    def _joined_names(self) -> tuple[str, np.ndarray]:
+        """Every slot's names, each ending in a newline, after one leading newline; and each slot's start."""
+        parts, starts, offset = ["\n"], [], 1
+        for names in self.names:
+            joined = "".join(name + "\n" for name in names)
+            starts.append(offset)
+            parts.append(joined)
+            offset += len(joined)
+        return "".join(parts), np.array(starts, dtype=np.int64)
+
+    def tag_code_counts(self, slots: np.ndarray) -> np.ndarray:
+        """How often each tag code occurs among the given slots (index: tag number * 2 + spoiler)."""
+        codes = self.slot_tags[slots].ravel()
+        codes = codes[codes >= 0]
+        extra = (
+            [code for slot in self.overflow.keys() & set(slots.tolist()) for code in self.overflow[slot]]
+            if self.overflow
+            else []
+        )
+        if extra:
+            codes = np.concatenate([codes, np.array(extra, dtype=np.int32)])
+        counts: np.ndarray = np.bincount(codes, minlength=2 * len(self.tag_slugs))
+        return counts
 
     @property
     def size(self) -> int:
@@ -172,14 +240,47 @@ class SearchIndex:
     def tag_at_least(self, slug: str, minimum: int) -> BitMap:
         if minimum <= 0:
             return self.tags.get(slug) or BitMap()
+        levels = self.levels.get(slug, {})
         bitmap: BitMap = self.cached(
-            ("tag-min", slug, minimum),
-            lambda: BitMap(s for s, r in self.relevance.get(slug, {}).items() if r >= minimum),
+            ("tag-min", slug, minimum), lambda: BitMap.union(BitMap(), *(b for r, b in levels.items() if r >= minimum))
         )
         return bitmap
 
+    def tag_relevance(self, slug: str) -> np.ndarray:
+        """Each slot's relevance for a tag (0 where absent), as a column."""
+
+        def compute() -> np.ndarray:
+            column = np.zeros(self.size, dtype=np.int64)
+            for relevance, bitmap in self.levels.get(slug, {}).items():
+                column[slots_array(bitmap)] = relevance
+            return column
+
+        column: np.ndarray = self.cached(("relevance", slug), compute)
+        return column
+
+    def rank(self, sort: str) -> np.ndarray:
+        """Each slot's position in the whole catalog for a sort; every order ends on the pk."""
+
+        def compute() -> np.ndarray:
+            pk = self.columns["pk"][: self.size]
+            if sort == "title":
+                order = sorted(range(self.size), key=lambda s: (self.titles[s], pk[s]))
+                order_array = np.array(order, dtype=np.int64)
+            else:
+                column = {"score": "score", "year": "date", "popularity": "popularity"}[sort]
+                values = self.columns[column][: self.size]
+                order_array = np.lexsort((pk, -values, np.where(values < 0, 1, 0)))
+            ranks = np.empty(self.size, dtype=np.int64)
+            ranks[order_array] = np.arange(self.size, dtype=np.int64)
+            return ranks
+
+        ranks: np.ndarray = self.cached(("rank", sort), compute)
+        return ranks
+
     def cached(self, key: object, compute: Callable[[], Any]) -> Any:
         if key not in self._caches:
+            if len(self._caches) > MAX_CACHED:
+                self._caches.clear()
             self._caches[key] = compute()
         return self._caches[key]
 
