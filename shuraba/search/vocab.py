@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
@@ -21,7 +21,7 @@ class Vocabulary:
     ranks: dict[str, dict[str, int]]  # range axis -> value key -> rank
 
     def closest(self, word: str, choices: tuple[str, ...] | frozenset[str]) -> str:
-        found = process.extract(word, list(choices), limit=3, score_cutoff=70)
+        found = process.extract(word, list(choices), scorer=fuzz.ratio, limit=3, score_cutoff=60)
         if not found:
             return ""
         return "; did you mean " + " or ".join(repr(name) for name, _, _ in found) + "?"

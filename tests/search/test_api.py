@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from shuraba.accounts.policies import AGE_GATED_RATINGS
+from shuraba.catalog import services
+from shuraba.catalog.models import Title
+
+
+def test_search_response_shape_and_text_form(unverified: Client) -> None:
+    data = unverified.get("/api/v1/search", {"include": "drama", "ending": "!tragedy", "intensity": "..3"}).json()
+    assert set(data) == {"total", "page", "per_page", "items", "facets", "query", "hidden"}
+    assert data["query"] == "drama ending:!tragedy intensity:..3"
+    assert data["total"] == len(data["items"]) or data["total"] > data["per_page"]
+    assert {"id", "slug", "title", "url"} <= set(data["items"][0])
+    assert sum(data["facets"]["content_rating"].values()) == data["total"]
+
+
+def test_query_text_and_parameters_combine(unverified: Client) -> None:
+    both = unverified.get("/api/v1/search", {"query": "subgenre:netorare", "centrality": "core"}).json()
+    text_only = unverified.get("/api/v1/search", {"query": "subgenre:netorare centrality:core"}).json()
+    assert both["total"] == text_only["total"]
+    assert both["query"] == text_only["query"]
+
+
+def test_facets_never_count_gated_titles_and_hide_spoiler_axes(unverified: Client, adult: Client) -> None:
+    young = unverified.get("/api/v1/search").json()
+    grown = adult.get("/api/v1/search").json()
+    assert "explicit" not in young["facets"]["content_rating"]
+    assert "unknown" not in young["facets"]["content_rating"]
+    assert young["total"] == Title.objects.exclude(content_rating__in=AGE_GATED_RATINGS).count()
+    assert grown["facets"]["content_rating"]["explicit"] > 0
+    for data in (young, grown):
+        assert "ending" not in data["facets"]
+        assert "revelation" not in data["facets"]
+    assert {h["reason"] for h in young["hidden"]} == {"age-gate", "spoilers"}
+    assert all(h["count"] is None for h in young["hidden"])
+
+
+def test_spoiler_facets_appear_for_a_viewer_who_shows_spoilers(unverified: Client) -> None:
+    unverified.post("/settings/", {"reveal_spoilers": "on"})
+    data = unverified.get("/api/v1/search").json()
+    assert sum(data["facets"]["ending"].values()) > 0
+
+
+def test_unknown_names_get_the_closest_valid_ones(unverified: Client) -> None:
+    response = unverified.get("/api/v1/search", {"include": "revnge"})
+    assert response.status_code == 400
+    assert response.json()["param"] == "include"
+    assert "revenge" in response.json()["detail"]
+    response = unverified.get("/api/v1/search", {"subgenre": "netorase,netoraer"})
+    assert response.status_code == 400
+    assert "netorare" in response.json()["detail"]
+
+
+def test_limits_are_400_with_the_limit(unverified: Client) -> None:
+    many = ",".join(["drama"] * 101)
+    assert "at most 100" in unverified.get("/api/v1/search", {"include": many}).json()["detail"]
+    assert "100" in unverified.get("/api/v1/search", {"per_page": "101"}).json()["detail"]
+    response = unverified.get("/api/v1/search", {"page": "99"})
+    assert response.status_code == 400
+    assert "past the last page" in response.json()["detail"]
+    assert unverified.get("/api/v1/search", {"year": "2020..x"}).json()["param"] == "year"
+
+
+def test_contradictory_filters_give_an_empty_result_not_an_error(unverified: Client) -> None:
+    for params in ({"subgenre": "netorare,!netorare"}, {"intensity": "4..2"}, {"year": "2030.."}):
+        response = unverified.get("/api/v1/search", params)
+        assert response.status_code == 200, params
+        assert response.json()["total"] == 0
+
+
+def test_a_write_is_visible_to_the_next_search(unverified: Client) -> None:
+    assert unverified.get("/api/v1/search", {"q": "Zebra Lighthouse"}).json()["total"] == 0
+    title = services.title_create(
+        slug="zebra-lighthouse", title="Zebra Lighthouse", source="editor", content_rating="teen"
+    )
+    services.title_alt_title_add(title=title, kind="romaji", text="Shimauma Tōdai", source="editor")
+    assert unverified.get("/api/v1/search", {"q": "shimauma toudai"}).json()["total"] == 1
+    services.title_update(title=title, changes={"content_rating": "explicit"}, source="editor")
+    assert unverified.get("/api/v1/search", {"q": "zebra"}).json()["total"] == 0
+    services.title_delete(title=Title.objects.get(slug="zebra-lighthouse"))
+    assert unverified.get("/api/v1/search", {"q": "zebra"}, HTTP_X="1").json()["total"] == 0
+
+
+def test_every_alternative_title_finds_its_title(unverified: Client) -> None:
+    for title in Title.objects.exclude(content_rating__in=AGE_GATED_RATINGS).prefetch_related("alt_titles")[:20]:
+        for alt in title.alt_titles.all():
+            slugs = [
+                i["slug"] for i in unverified.get("/api/v1/search", {"q": alt.text, "per_page": "100"}).json()["items"]
+            ]
+            assert title.slug in slugs, (title.slug, alt.text)
