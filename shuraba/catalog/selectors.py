@@ -156,12 +156,6 @@ def _card(title: Title, viewer: Viewer) -> TitleCard:
     )
 
 
-def title_cards(*, viewer: Viewer, pks: list[int]) -> tuple[TitleCard, ...]:
-    """Cards for the given titles, in the given order; the policy filters again (defence in depth)."""
-    titles = {t.pk: t for t in _with_profile(policies.titles_visible(viewer, Title.objects.filter(pk__in=pks)))}
-    return tuple(_card(titles[pk], viewer) for pk in pks if pk in titles)
-
-
 def tag_titles(*, viewer: Viewer, slug: str, limit: int = 60) -> TitlePage:
     """Titles carrying a tag, leaving out those where the tag is a spoiler the viewer has not revealed."""
     rows = TitleTag.objects.filter(policies.tag_spoilers_q(viewer), tag__slug=slug)

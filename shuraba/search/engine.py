@@ -6,7 +6,8 @@ count starts from, so nothing hidden is ever counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from pyroaring import BitMap
@@ -25,6 +26,7 @@ class EngineResult:
     pks: list[int]  # the requested page, in order
     total: int
     facets: dict[str, dict[str, int]]
+    cards: list[tuple[Any, ...]] = field(default_factory=list, compare=False)  # index.CARD_FIELDS per pk
 
 
 def visible_slots(index: SearchIndex, viewer: Viewer) -> BitMap:
@@ -195,4 +197,7 @@ def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, fac
         slots = slots_array(result)
         page = _page(index, query, slots, tiers) if query.offset < len(slots) else slots[:0]
         pks = index.columns["pk"][page].tolist()
-        return EngineResult(pks=pks, total=len(result), facets=_facets(index, result, viewer) if facets else {})
+        cards = [index.cards[slot] for slot in page.tolist()]
+        return EngineResult(
+            pks=pks, total=len(result), facets=_facets(index, result, viewer) if facets else {}, cards=cards
+        )

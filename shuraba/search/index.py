@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -61,6 +62,7 @@ class SearchIndex:
         self.grams: dict[str, BitMap] = defaultdict(BitMap)
         self.names: list[tuple[str, ...]] = []
         self.titles: list[str] = []
+        self.cards: list[tuple[Any, ...] | None] = []  # what a result card shows, without the database
         self.columns = {name: np.full(0, MISSING, dtype=np.int64) for name in COLUMNS}
         # Per slot, its tags as codes (tag number * 2, + 1 when a spoiler) for counting facets by bincount.
         self.tag_number: dict[str, int] = {}
@@ -98,6 +100,7 @@ class SearchIndex:
             self.slot_of[pk] = slot
             self.names.append(())
             self.titles.append("")
+            self.cards.append(None)
             self._reserve(slot + 1)
         return slot
 
@@ -116,6 +119,7 @@ class SearchIndex:
         for gram in set().union(*(trigrams(n) for n in self.names[slot])):
             self.grams[gram].discard(slot)
         self.names[slot] = ()
+        self.cards[slot] = None
         self.slot_tags[slot] = MISSING
         self.overflow.pop(slot, None)
         self.live.discard(slot)
@@ -164,6 +168,7 @@ class SearchIndex:
             self.grams[gram].add(slot)
         self.names[slot] = names
         self.titles[slot] = row.title
+        self.cards[slot] = _card(row, year)
         self.columns["score"][slot] = MISSING if row.score is None else row.score
         self.columns["popularity"][slot] = row.popularity
         self.columns["date"][slot] = MISSING if row.start_date is None else row.start_date.toordinal()
@@ -293,6 +298,45 @@ def newest_change() -> tuple[int, str]:
 def _still_there(version: tuple[int, str]) -> bool:
     """Is the newest change we saw still in the log with the same token? (Not after a rollback.)"""
     return version[0] == 0 or CatalogChange.objects.filter(pk=version[0], token=version[1]).exists()
+
+
+CARD_FIELDS = (
+    "slug",
+    "title",
+    "format",
+    "status",
+    "country",
+    "year",
+    "content_rating",
+    "score",
+    "popularity",
+    "is_fictional",
+    "centrality",
+    "subgenres",
+    "tags",
+)
+
+
+def _card(row: TitleRow, year: int | None) -> tuple[Any, ...]:
+    """The card of a result, in CARD_FIELDS order (catalog.selectors.TitleCard minus id and description)."""
+    centrality = next((key for axis, key in row.values if axis == "centrality"), None)
+    subgenres = tuple(key for _, _, key in sorted(row.subgenres, key=lambda s: (-s[0], s[1])))
+    tags = tuple(slug for _, _, slug in sorted(row.card_tags, key=lambda t: (-t[0], t[1]))[:6])
+    return (
+        sys.intern(row.slug),
+        row.title,
+        row.format,
+        row.status,
+        row.country,
+        year,
+        row.content_rating,
+        row.score,
+        row.popularity,
+        row.is_fictional,
+        centrality,
+        subgenres,
+        tags,
+    )
 
 
 _current: SearchIndex | None = None

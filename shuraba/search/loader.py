@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from shuraba.catalog.length import length_class
 from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
+from shuraba.taxonomy.models import WARNING_CATEGORY
 
 CHUNK = 2000
 
@@ -27,10 +28,14 @@ class TitleRow:
     chapters: int | None
     score: int | None
     popularity: int
+    slug: str = ""
+    is_fictional: bool = False
     names: list[str] = field(default_factory=list)
     values: list[tuple[str, str]] = field(default_factory=list)  # (dimension, value key)
     ranks: dict[str, int] = field(default_factory=dict)  # centrality / intensity rank
     tags: list[tuple[str, int, str]] = field(default_factory=list)  # (slug, relevance, spoiler)
+    subgenres: list[tuple[float, int, str]] = field(default_factory=list)  # (weight, value order, key)
+    card_tags: list[tuple[int, str, str]] = field(default_factory=list)  # (relevance, tag name, slug)
 
     @property
     def length(self) -> str | None:
@@ -48,6 +53,8 @@ TITLE_COLUMNS = (
     "chapters",
     "score",
     "popularity",
+    "slug",
+    "is_fictional",
 )
 
 
@@ -67,17 +74,26 @@ def _scoped(queryset: QuerySet[Any, Any], column: str, pks: list[int] | None) ->
 def _fill(rows: dict[int, TitleRow], pks: list[int] | None) -> None:
     # A row whose title appeared after the title query (a concurrent write) waits for the next refresh.
     missing = TitleRow(0, "", "", "", "", "", None, None, None, 0)
-    for title_id, text in _scoped(AltTitle.objects.values_list("title_id", "text"), "title_id", pks):
+    for title_id, text in _scoped(AltTitle.objects.order_by().values_list("title_id", "text"), "title_id", pks):
         rows.get(title_id, missing).names.append(text)
-    axis_rows = TitleAxisValue.objects.values_list("title_id", "axis__key", "value__key", "value__rank")
-    for title_id, axis, key, rank in _scoped(axis_rows, "title_id", pks):
+    axis_rows = TitleAxisValue.objects.order_by().values_list(
+        "title_id", "axis__key", "value__key", "value__rank", "weight", "value__order"
+    )
+    for title_id, axis, key, rank, weight, order in _scoped(axis_rows, "title_id", pks):
         row = rows.get(title_id, missing)
         row.values.append((axis, key))
         if axis in ("centrality", "intensity") and rank is not None:
             row.ranks[axis] = rank
-    tag_rows = TitleTag.objects.values_list("title_id", "tag__slug", "relevance", "spoiler")
-    for title_id, slug, relevance, spoiler in _scoped(tag_rows, "title_id", pks):
-        rows.get(title_id, missing).tags.append((slug, relevance, spoiler))
+        if axis == "subgenre":
+            row.subgenres.append((weight, order, key))
+    tag_rows = TitleTag.objects.order_by().values_list(
+        "title_id", "tag__slug", "relevance", "spoiler", "tag__name", "tag__category__key"
+    )
+    for title_id, slug, relevance, spoiler, name, category in _scoped(tag_rows, "title_id", pks):
+        row = rows.get(title_id, missing)
+        row.tags.append((slug, relevance, spoiler))
+        if spoiler == "none" and category != WARNING_CATEGORY:
+            row.card_tags.append((relevance, name, slug))
 
 
 def rows_load(pks: list[int] | None = None) -> dict[int, TitleRow]:

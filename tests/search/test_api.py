@@ -16,6 +16,13 @@ def test_search_response_shape_and_text_form(unverified: Client) -> None:
     assert sum(data["facets"]["content_rating"].values()) == data["total"]
 
 
+def test_search_response_validates_against_the_documented_schema(adult: Client) -> None:
+    from shuraba.search.schemas import SearchOut  # noqa: PLC0415
+
+    for params in ({}, {"q": "a", "per_page": "100"}, {"include": "drama", "sort": "title"}):
+        SearchOut.model_validate(adult.get("/api/v1/search", params).json())
+
+
 def test_query_text_and_parameters_combine(unverified: Client) -> None:
     both = unverified.get("/api/v1/search", {"query": "subgenre:netorare", "centrality": "core"}).json()
     text_only = unverified.get("/api/v1/search", {"query": "subgenre:netorare centrality:core"}).json()
