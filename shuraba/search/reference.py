@@ -112,19 +112,25 @@ def _ordered(queryset: QuerySet[Title], query: SearchQuery, tiers: dict[int, int
     if query.sort in ("score", "year", "popularity"):
         column = {"score": "score", "year": "start_date", "popularity": "popularity"}[query.sort]
         return queryset.order_by(F(column).desc(nulls_last=True), "pk")
-    tag_score = (
-        TitleTag.objects.filter(
-            title=OuterRef("pk"), tag__slug__in=query.include_tags, relevance__gte=query.min_relevance
+    order: list[str] = []
+    if tiers:  # (an annotation that is a bare constant would read as "ORDER BY 0" on PostgreSQL)
+        tier = Case(
+            *[When(pk=pk, then=Value(t)) for pk, t in tiers.items()], default=Value(0), output_field=IntegerField()
         )
-        .values("title")
-        .annotate(total=Sum("relevance"))
-        .values("total")
-    )
-    tier = Case(*[When(pk=pk, then=Value(t)) for pk, t in tiers.items()], default=Value(0), output_field=IntegerField())
-    return queryset.annotate(
-        tag_score=Coalesce(Subquery(tag_score, output_field=IntegerField()), Value(0)),
-        tier=tier,
-    ).order_by("-tier", "-tag_score", "-popularity", "pk")
+        queryset = queryset.annotate(tier=tier)
+        order.append("-tier")
+    if query.include_tags:
+        tag_score = (
+            TitleTag.objects.filter(
+                title=OuterRef("pk"), tag__slug__in=query.include_tags, relevance__gte=query.min_relevance
+            )
+            .values("title")
+            .annotate(total=Sum("relevance"))
+            .values("total")
+        )
+        queryset = queryset.annotate(tag_score=Coalesce(Subquery(tag_score, output_field=IntegerField()), Value(0)))
+        order.append("-tag_score")
+    return queryset.order_by(*order, "-popularity", "pk")
 
 
 def _facets(result: QuerySet[Title], viewer: Viewer) -> dict[str, dict[str, int]]:
