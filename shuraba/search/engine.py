@@ -13,7 +13,7 @@ import numpy as np
 from pyroaring import BitMap
 
 from shuraba.accounts.policies import Viewer, hidden_ratings
-from shuraba.search.index import POPULARITY_BUCKETS, SearchIndex, popularity_bucket, slots_array
+from shuraba.search.index import POPULARITY_BUCKETS, SearchIndex, gram_code, popularity_bucket, slots_array
 from shuraba.search.normalize import text_normalize
 from shuraba.search.query import DIMENSIONS, RANGE_AXES, SPOILER_DIMENSIONS, Range, SearchQuery
 
@@ -118,9 +118,9 @@ def text_tiers(index: SearchIndex, text: str, within: BitMap) -> dict[int, int]:
     return tiers
 
 
-def _needle_grams(needle: str) -> set[str]:
+def _needle_grams(needle: str) -> set[int]:
     """Trigrams every matching name must contain (inner ones only: a match may sit mid-word)."""
-    return {needle[i : i + 3] for i in range(len(needle) - 2)}
+    return {gram_code(needle[i : i + 3]) for i in range(len(needle) - 2)}
 
 
 def _tier(name: str, needle: str) -> int:

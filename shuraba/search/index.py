@@ -13,7 +13,7 @@ import re
 import sys
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -36,9 +36,36 @@ def slots_array(bitmap: BitMap) -> np.ndarray:
     return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)
 
 
-def trigrams(text: str) -> set[str]:
+def gram_code(gram: str) -> int:
+    """A trigram as one integer (three code points of 21 bits each)."""
+    return (ord(gram[0]) << 42) | (ord(gram[1]) << 21) | ord(gram[2])
+
+
+def trigrams(text: str) -> set[int]:
     padded = f" {text} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return {gram_code(padded[i : i + 3]) for i in range(len(padded) - 2)}
+
+
+SEPARATOR = 1  # U+0001 joins names in a batch; no trigram spans it
+
+
+def trigrams_bulk(slot_names: list[tuple[int, tuple[str, ...]]]) -> Iterator[tuple[int, np.ndarray]]:
+    """(trigram code, slots) for a batch of titles, computed with numpy instead of per-name sets."""
+    padded = [(slot, f" {name} ") for slot, names in slot_names for name in names]
+    if not padded:
+        return
+    joined = "\x01".join(text for _, text in padded)
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    lengths = np.array([len(text) + 1 for _, text in padded], dtype=np.int64)
+    owners = np.repeat(np.array([slot for slot, _ in padded], dtype=np.int64), lengths)[: len(points)]
+    codes = (points[:-2] << 42) | (points[1:-1] << 21) | points[2:]
+    keep = (points[:-2] != SEPARATOR) & (points[1:-1] != SEPARATOR) & (points[2:] != SEPARATOR)
+    codes, owners = codes[keep], owners[:-2][keep]
+    order = np.argsort(codes, kind="stable")
+    codes, owners = codes[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), len(codes)], strict=True):
+        yield int(codes[start]), owners[start:stop]
 
 
 def popularity_bucket(value: int) -> int:
@@ -59,7 +86,7 @@ class SearchIndex:
         self.open_tags: dict[str, BitMap] = defaultdict(BitMap)  # assignments that are not spoilers
         # slug -> relevance -> slots: "at least r" is a union of a few bitmaps, and no per-title dicts.
         self.levels: dict[str, dict[int, BitMap]] = defaultdict(dict)
-        self.grams: dict[str, BitMap] = defaultdict(BitMap)
+        self.grams: dict[int, BitMap] = defaultdict(BitMap)  # trigram code -> slots
         self.names: list[tuple[str, ...]] = []
         self.titles: list[str] = []
         self.cards: list[tuple[Any, ...] | None] = []  # what a result card shows, without the database
@@ -73,12 +100,12 @@ class SearchIndex:
 
     @classmethod
     def from_database(cls) -> SearchIndex:
+        """Build from every title, a chunk of titles at a time (bounded memory at any catalog size)."""
+        from shuraba.search.build import index_fill  # noqa: PLC0415 (build imports this module)
+
         index = cls()
         index.version = newest_change()
-        rows = rows_load()
-        index._reserve(len(rows))
-        for row in rows.values():
-            index._insert(row)
+        index_fill(index)
         return index
 
     # --- writing ----------------------------------------------------------------------------------
@@ -125,8 +152,41 @@ class SearchIndex:
         self.live.discard(slot)
 
     def _insert(self, row: TitleRow) -> None:
-        slot = self._slot(row.pk)
-        self._remove(slot)
+        self._insert_many([row])
+
+    def _insert_many(self, rows: Iterable[TitleRow], *, fresh: bool = False) -> None:
+        """Index titles (replacing what a slot held). Members are gathered in lists and added to each
+        bitmap once per batch: far fewer calls than one add per title and key. `fresh`: the slots are new
+        and their tags and profile values were already indexed column-wise (build.index_fill)."""
+        pending: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+        named: list[tuple[int, tuple[str, ...]]] = []
+        for row in rows:
+            slot = self._slot(row.pk)
+            if not fresh:
+                self._remove(slot)
+            self._gather(row, slot, pending, fresh=fresh)
+            named.append((slot, self.names[slot]))
+        for code, owners in trigrams_bulk(named):
+            self.grams[code].update(owners)
+        stores: dict[str, Any] = {
+            "value": self.values,
+            "number": self.numbers,
+            "tag": self.tags,
+            "open": self.open_tags,
+        }
+        for (kind, *key), slots in pending.items():
+            if kind == "level":
+                slug, relevance = key
+                level = self.levels[slug].get(relevance)
+                if level is None:
+                    level = self.levels[slug][relevance] = BitMap()
+                level.update(slots)
+            elif kind == "live":
+                self.live.update(slots)
+            else:
+                stores[kind][key[0] if len(key) == 1 else tuple(key)].update(slots)
+
+    def _gather(self, row: TitleRow, slot: int, pending: dict[tuple[Any, ...], list[int]], *, fresh: bool) -> None:
         fields = (
             ("content_rating", row.content_rating),
             ("status", row.status),
@@ -134,38 +194,23 @@ class SearchIndex:
             ("country", row.country),
             ("length", row.length),
         )
-        values = [(d, k) for d, k in (*row.values, *fields) if k]
+        for dimension, key in fields if fresh else (*row.values, *fields):
+            if key:
+                pending["value", dimension, key].append(slot)
         year = row.start_date.year if row.start_date else None
-        numbers = tuple(
-            (name, value)
-            for name, value in (
-                ("year", year),
-                ("score", row.score),
-                ("centrality", row.ranks.get("centrality")),
-                ("intensity", row.ranks.get("intensity")),
-                ("popularity-bucket", popularity_bucket(row.popularity)),
-            )
-            if value is not None
-        )
-        for key in values:
-            self.values[key].add(slot)
-        for number in numbers:
-            self.numbers[number].add(slot)
-        for slug, relevance, spoiler in row.tags:
-            self.tags[slug].add(slot)
-            level = self.levels[slug].get(relevance)
-            if level is None:
-                level = self.levels[slug][relevance] = BitMap()
-            level.add(slot)
-            if spoiler == "none":
-                self.open_tags[slug].add(slot)
-        codes = [self._tag_code(slug, spoiler) for slug, _, spoiler in row.tags]
-        self.slot_tags[slot, : min(len(codes), TAG_WIDTH)] = codes[:TAG_WIDTH]
-        if len(codes) > TAG_WIDTH:
-            self.overflow[slot] = codes[TAG_WIDTH:]
+        for name, number in (
+            ("year", year),
+            ("score", row.score),
+            ("centrality", row.ranks.get("centrality")),
+            ("intensity", row.ranks.get("intensity")),
+            ("popularity-bucket", popularity_bucket(row.popularity)),
+        ):
+            if number is not None:
+                pending["number", name, number].append(slot)
+        if not fresh:
+            self._gather_tags(row, slot, pending)
         names = tuple(dict.fromkeys(text_normalize(n) for n in row.names if n))
-        for gram in set().union(*(trigrams(n) for n in names)):
-            self.grams[gram].add(slot)
+        pending["live",].append(slot)
         self.names[slot] = names
         self.titles[slot] = row.title
         self.cards[slot] = _card(row, year)
@@ -173,19 +218,29 @@ class SearchIndex:
         self.columns["popularity"][slot] = row.popularity
         self.columns["date"][slot] = MISSING if row.start_date is None else row.start_date.toordinal()
         self.columns["pk"][slot] = row.pk
-        self.live.add(slot)
 
     def apply(self, changed: list[int], version: tuple[int, str]) -> None:
         """Re-read the changed titles (inserted, updated or deleted) and move to `version`."""
         rows = rows_load(changed)
         with self.lock:
             for pk in changed:
-                if pk in rows:
-                    self._insert(rows[pk])
-                elif pk in self.slot_of:
+                if pk not in rows and pk in self.slot_of:
                     self._remove(self.slot_of[pk])
+            self._insert_many(rows.values())
             self.version = version
             self._caches.clear()
+
+    def _gather_tags(self, row: TitleRow, slot: int, pending: dict[tuple[Any, ...], list[int]]) -> None:
+        codes = []
+        for slug, relevance, spoiler in row.tags:
+            pending["tag", slug].append(slot)
+            pending["level", slug, relevance].append(slot)
+            if spoiler == "none":
+                pending["open", slug].append(slot)
+            codes.append(self._tag_code(slug, spoiler))
+        self.slot_tags[slot, : min(len(codes), TAG_WIDTH)] = codes[:TAG_WIDTH]
+        if len(codes) > TAG_WIDTH:
+            self.overflow[slot] = codes[TAG_WIDTH:]
 
     def _tag_code(self, slug: str, spoiler: str) -> int:
         number = self.tag_number.get(slug)

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from shuraba.catalog.length import length_class
 from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
-from shuraba.taxonomy.models import WARNING_CATEGORY
+from shuraba.taxonomy.models import WARNING_CATEGORY, AxisValue, Tag
 
 CHUNK = 2000
 
@@ -76,24 +76,13 @@ def _fill(rows: dict[int, TitleRow], pks: list[int] | None) -> None:
     missing = TitleRow(0, "", "", "", "", "", None, None, None, 0)
     for title_id, text in _scoped(AltTitle.objects.order_by().values_list("title_id", "text"), "title_id", pks):
         rows.get(title_id, missing).names.append(text)
-    axis_rows = TitleAxisValue.objects.order_by().values_list(
-        "title_id", "axis__key", "value__key", "value__rank", "weight", "value__order"
-    )
-    for title_id, axis, key, rank, weight, order in _scoped(axis_rows, "title_id", pks):
-        row = rows.get(title_id, missing)
-        row.values.append((axis, key))
-        if axis in ("centrality", "intensity") and rank is not None:
-            row.ranks[axis] = rank
-        if axis == "subgenre":
-            row.subgenres.append((weight, order, key))
-    tag_rows = TitleTag.objects.order_by().values_list(
-        "title_id", "tag__slug", "relevance", "spoiler", "tag__name", "tag__category__key"
-    )
-    for title_id, slug, relevance, spoiler, name, category in _scoped(tag_rows, "title_id", pks):
-        row = rows.get(title_id, missing)
-        row.tags.append((slug, relevance, spoiler))
-        if spoiler == "none" and category != WARNING_CATEGORY:
-            row.card_tags.append((relevance, name, slug))
+    tags, values = _vocabulary_maps()
+    axis_rows = TitleAxisValue.objects.order_by().values_list("title_id", "value_id", "weight")
+    for title_id, value_id, weight in _scoped(axis_rows, "title_id", pks):
+        _axis_add(rows.get(title_id, missing), values[value_id], weight)
+    tag_rows = TitleTag.objects.order_by().values_list("title_id", "tag_id", "relevance", "spoiler")
+    for title_id, tag_id, relevance, spoiler in _scoped(tag_rows, "title_id", pks):
+        _tag_add(rows.get(title_id, missing), tags[tag_id], relevance, spoiler)
 
 
 def rows_load(pks: list[int] | None = None) -> dict[int, TitleRow]:
@@ -109,3 +98,31 @@ def rows_load(pks: list[int] | None = None) -> dict[int, TitleRow]:
         row.names.append(row.title)
     _fill(rows, None if pks is None else list(rows))
     return rows
+
+
+def _vocabulary_maps() -> tuple[dict[int, tuple[str, str, str]], dict[int, tuple[str, str, int | None, int]]]:
+    tags = {
+        pk: (slug, name, category)
+        for pk, slug, name, category in Tag.objects.values_list("pk", "slug", "name", "category__key")
+    }
+    values = {
+        pk: (axis, key, rank, order)
+        for pk, axis, key, rank, order in AxisValue.objects.values_list("pk", "axis__key", "key", "rank", "order")
+    }
+    return tags, values
+
+
+def _axis_add(row: TitleRow, value: tuple[str, str, int | None, int], weight: float) -> None:
+    axis, key, rank, order = value
+    row.values.append((axis, key))
+    if axis in ("centrality", "intensity") and rank is not None:
+        row.ranks[axis] = rank
+    if axis == "subgenre":
+        row.subgenres.append((weight, order, key))
+
+
+def _tag_add(row: TitleRow, tag: tuple[str, str, str], relevance: int, spoiler: str) -> None:
+    slug, name, category = tag
+    row.tags.append((slug, relevance, spoiler))
+    if spoiler == "none" and category != WARNING_CATEGORY:
+        row.card_tags.append((relevance, name, slug))

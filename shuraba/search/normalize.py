@@ -9,25 +9,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Long vowels written out: ou/oo -> o, uu -> u, ee/ei stay (too common in English words).
-_LONG_VOWELS = re.compile(r"(?<=[bcdfghjkmnprstwyz])(?:ou|oo)|(?<=[bcdfghjkmnprstwyz])uu|^(?:ou|oo)|(?<=\s)(?:ou|oo)")
 # Punctuation and quotes of every width fold into one space (written as escapes: ruff flags look-alikes).
 _SPACES = re.compile(r"[\s\-_·・:;,.!?'\"\u201c\u201d\u2018\u2019()\[\]{}/\\]+")
 
 
+# Combining marks except the kana voicing marks (U+3099, U+309A): dakuten change a kana's sound.
+# Every combining mark (category Mn) except the kana voicing marks U+3099 and U+309A, which change a
+# kana's sound: a translate table, so stripping runs in C.
+_MARKS = {c: None for c in range(0x110000) if unicodedata.category(chr(c)) == "Mn" and c not in (0x3099, 0x309A)}
+
+
 def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn" or _is_kana_mark(c))
-    return unicodedata.normalize("NFC", kept)
-
-
-def _is_kana_mark(char: str) -> bool:
-    """Dakuten and handakuten change a kana's sound; they are not decoration to strip."""
-    return char in "\u3099\u309a"
-
-
-def _long_vowel(match: re.Match[str]) -> str:
-    return match.group(0)[0]
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(_MARKS))
 
 
 def text_normalize(text: str) -> str:
@@ -35,4 +30,6 @@ def text_normalize(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = _strip_marks(folded)
     folded = _SPACES.sub(" ", folded).strip()
-    return _LONG_VOWELS.sub(_long_vowel, folded)
+    # Long vowels written out shorten everywhere (queries and names alike, so matching stays symmetric;
+    # an English "our" reads as "or" on both sides).
+    return folded.replace("ou", "o").replace("oo", "o").replace("uu", "u")
