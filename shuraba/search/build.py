@@ -44,7 +44,8 @@ def _groups(keys: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
 
 class _Vocabulary:
     def __init__(self, index: SearchIndex) -> None:
-        tags = list(Tag.objects.order_by("name").values_list("pk", "slug", "name", "category__key"))
+        # Sorted in Python, as the incremental path sorts card tags: database collations differ.
+        tags = sorted(Tag.objects.values_list("pk", "slug", "name", "category__key"), key=lambda t: t[2])
         size = max([pk for pk, *_ in tags], default=0) + 1
         self.slug = {pk: slug for pk, slug, _, _ in tags}
         self.name = {pk: name for pk, _, name, _ in tags}
@@ -105,11 +106,12 @@ def _tag_rows(
         slug = vocab.slug[tag_id]
         index.tags[slug].update(slots[positions])
         index.open_tags[slug].update(slots[positions][spoiler[positions] == 0])
-        for level, where in _groups(relevance[positions]):
-            bitmap = index.levels[slug].get(level)
-            if bitmap is None:
-                bitmap = index.levels[slug][level] = BitMap()
-            bitmap.update(slots[positions][where])
+    for combined, positions in _groups(tag_ids * 128 + relevance):  # relevance is 0..100
+        slug, level = vocab.slug[combined // 128], combined % 128
+        bitmap = index.levels[slug].get(level)
+        if bitmap is None:
+            bitmap = index.levels[slug][level] = BitMap()
+        bitmap.update(slots[positions])
     _tag_codes(index, slots, vocab.number[tag_ids] * 2 + spoiler)
     _card_tags(rows, titles=titles, tag_ids=tag_ids, relevance=relevance, spoiler=spoiler, vocab=vocab)
 
@@ -138,13 +140,14 @@ def _card_tags(
 ) -> None:
     shown = np.flatnonzero((spoiler == 0) & ~vocab.warning[tag_ids])
     order = shown[np.lexsort((vocab.name_rank[tag_ids[shown]], -relevance[shown], titles[shown]))]
-    counts: dict[int, int] = {}
+    ordered = titles[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.array([], np.int64)
+    position = np.arange(len(ordered)) - np.repeat(starts, np.diff(np.r_[starts, len(ordered)]))
+    first = order[position < CARD_TAGS]  # each title's first six, in card order
     for title, tag_id, rel in zip(
-        titles[order].tolist(), tag_ids[order].tolist(), relevance[order].tolist(), strict=True
+        titles[first].tolist(), tag_ids[first].tolist(), relevance[first].tolist(), strict=True
     ):
-        if counts.get(title, 0) < CARD_TAGS:
-            counts[title] = counts.get(title, 0) + 1
-            rows[title].card_tags.append((rel, vocab.name[tag_id], vocab.slug[tag_id]))
+        rows[title].card_tags.append((rel, vocab.name[tag_id], vocab.slug[tag_id]))
 
 
 def index_fill(index: SearchIndex) -> None:

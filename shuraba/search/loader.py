@@ -16,7 +16,7 @@ from shuraba.taxonomy.models import WARNING_CATEGORY, AxisValue, Tag
 CHUNK = 2000
 
 
-@dataclass
+@dataclass(slots=True)
 class TitleRow:
     pk: int
     title: str
