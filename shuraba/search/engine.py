@@ -97,25 +97,48 @@ def _values(index: SearchIndex, query: SearchQuery, result: BitMap) -> BitMap:
     return result
 
 
-def text_tiers(index: SearchIndex, text: str, within: BitMap) -> dict[int, int]:
-    """Slots among `within` whose any name contains the normalized text, with their match tier."""
+@dataclass(frozen=True)
+class TextMatch:
+    """Slots whose names contain the text, ascending, with their tier (exact 3, prefix 2, contains 1)."""
+
+    bitmap: BitMap
+    slots: np.ndarray
+    tiers: np.ndarray
+
+    @classmethod
+    def of(cls, tiers: dict[int, int]) -> TextMatch:
+        slots = np.fromiter(tiers.keys(), dtype=np.int64, count=len(tiers))
+        values = np.fromiter(tiers.values(), dtype=np.int64, count=len(tiers))
+        order = np.argsort(slots)
+        return cls(BitMap(slots.tolist()), slots[order], values[order])
+
+    def tiers_of(self, slots: np.ndarray) -> np.ndarray:
+        found: np.ndarray = self.tiers[np.searchsorted(self.slots, slots)]
+        return found
+
+
+SCAN_ABOVE = 4000  # more trigram candidates than this: one scan of all names beats checking each
+
+
+def text_match(index: SearchIndex, text: str, within: BitMap) -> TextMatch:
+    """Titles among `within` whose any name contains the normalized text."""
     needle = text_normalize(text)
     if not needle:
-        return {}
+        return TextMatch.of({})
     grams = list(_needle_grams(needle))
-    if not grams:
-        return {slot: tier for slot, tier in index.short_text_tiers(needle).items() if slot in within}
     candidates = BitMap(within)
     for gram in sorted(grams, key=lambda g: len(index.grams.get(g) or ())):
         candidates &= index.grams.get(gram) or BitMap()
         if not candidates:
-            return {}
+            return TextMatch.of({})
+    if not grams or len(candidates) > SCAN_ABOVE:
+        return index.cached(("text-scan", needle), lambda: TextMatch.of(index.scan_text_tiers(needle)))  # type: ignore[no-any-return]
     tiers = {}
     for slot in candidates:
         tier = max((_tier(name, needle) for name in index.names[slot]), default=0)
         if tier:
             tiers[slot] = tier
-    return tiers
+    return TextMatch.of(tiers)
 
 
 def _needle_grams(needle: str) -> set[int]:
@@ -165,24 +188,21 @@ def _top(keys: np.ndarray, start: int, stop: int) -> np.ndarray:
     return ordered
 
 
-def _relevance_keys(index: SearchIndex, query: SearchQuery, slots: np.ndarray, tiers: dict[int, int]) -> np.ndarray:
+def _relevance_keys(index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None) -> np.ndarray:
     """One int64 per title: text tier desc, then included-tag relevance desc, then popularity order."""
     tag_score = np.zeros(len(slots), dtype=np.int64)
     for slug in query.include_tags:
         relevance = index.tag_relevance(slug)[slots]
         tag_score += np.where(relevance >= query.min_relevance, relevance, 0)
-    tier = np.zeros(len(slots), dtype=np.int64)
-    if tiers:  # when text was searched, the result is exactly the matched slots, in ascending order
-        matched = np.fromiter(tiers.keys(), dtype=np.int64, count=len(tiers))
-        tier = np.fromiter(tiers.values(), dtype=np.int64, count=len(tiers))[np.argsort(matched)]
+    tier = text.tiers_of(slots) if text is not None else np.zeros(len(slots), dtype=np.int64)
     most = 100 * max(1, len(query.include_tags))
     primary = (TIER_EXACT - tier) * (most + 1) + (most - tag_score)
     keys: np.ndarray = primary * (index.size + 1) + index.rank("popularity")[slots]
     return keys
 
 
-def _page(index: SearchIndex, query: SearchQuery, slots: np.ndarray, tiers: dict[int, int]) -> np.ndarray:
-    keys = _relevance_keys(index, query, slots, tiers) if query.sort == "relevance" else index.rank(query.sort)[slots]
+def _page(index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None) -> np.ndarray:
+    keys = _relevance_keys(index, query, slots, text) if query.sort == "relevance" else index.rank(query.sort)[slots]
     page: np.ndarray = slots[_top(keys, query.offset, query.offset + query.per_page)]
     return page
 
@@ -190,12 +210,12 @@ def _page(index: SearchIndex, query: SearchQuery, slots: np.ndarray, tiers: dict
 def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, facets: bool = True) -> EngineResult:
     with index.lock:
         result = _values(index, query, _tags(index, query, BitMap(visible_slots(index, viewer))))
-        tiers: dict[int, int] = {}
+        text = None
         if query.q:
-            tiers = text_tiers(index, query.q, result)
-            result &= BitMap(tiers)
+            text = text_match(index, query.q, result)
+            result &= text.bitmap
         slots = slots_array(result)
-        page = _page(index, query, slots, tiers) if query.offset < len(slots) else slots[:0]
+        page = _page(index, query, slots, text) if query.offset < len(slots) else slots[:0]
         pks = index.columns["pk"][page].tolist()
         cards = [index.cards[slot] for slot in page.tolist()]
         return EngineResult(

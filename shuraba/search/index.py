@@ -251,14 +251,9 @@ class SearchIndex:
 
     # --- reading ----------------------------------------------------------------------------------
 
-    def short_text_tiers(self, needle: str) -> dict[int, int]:
-        """Match tiers for a needle too short for trigrams (cached until the next catalog change)."""
-        tiers: dict[int, int] = self.cached(("short-text", needle), lambda: self._short_text_tiers(needle))
-        return tiers
-
-    def _short_text_tiers(self, needle: str) -> dict[int, int]:
-        """Scans of all names joined by newlines: anywhere (contains), after a newline (prefix),
-        between newlines (exact)."""
+    def scan_text_tiers(self, needle: str) -> dict[int, int]:
+        """Match tiers from scans of all names joined by newlines: anywhere (contains), after a newline
+        (prefix), between newlines (exact). For needles too short for trigrams or matching very many."""
         text, starts = self.cached("joined-names", self._joined_names)
         tiers: dict[int, int] = {}
         for tier, pattern in ((1, needle), (2, "\n" + needle), (3, "\n" + needle + "\n")):
