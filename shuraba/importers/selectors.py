@@ -1,0 +1,97 @@
+"""Reads for pages: what each source says about a title, and where the sources disagree.
+
+Everything passes the visibility policy: nothing for a title the viewer may not see, and spoiler-flagged
+tags only when the viewer revealed tags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from shuraba.accounts import policies
+from shuraba.accounts.policies import Reveal, Viewer
+from shuraba.catalog.models import EXTERNAL_URLS, ExternalSource, Title
+from shuraba.importers.merge import SOURCE_PRIORITY
+from shuraba.importers.models import SourceSnapshot
+from shuraba.taxonomy.models import Tag
+
+SOURCE_LABELS = {"anilist": "AniList", "mangadex": "MangaDex", "mangaupdates": "MangaUpdates", "mal": "MyAnimeList"}
+# Terms that ask for credit, shown beside the facts (docs/importers.md, "Sources and their terms").
+SOURCE_CREDITS = {
+    "anilist": "AniList",
+    "mangadex": "MangaDex",
+    "mangaupdates": "MangaUpdates (Baka-Updates Manga)",
+    "mal": "MyAnimeList, via the Jikan API",
+}
+COMPARED = {
+    "status": "status",
+    "chapters": "chapter count",
+    "volumes": "volume count",
+    "is_adult": "adult flag",
+    "content_rating": "the rating their facts support",
+}
+
+
+@dataclass(frozen=True)
+class SourceShown:
+    source: str
+    label: str
+    source_id: str
+    url: str
+    fetched_at: dt.datetime
+    values: dict[str, object]
+    tags: tuple[str, ...]  # our tag names this source gives, spoilers left out unless revealed
+
+
+@dataclass(frozen=True)
+class SourcesShown:
+    sources: tuple[SourceShown, ...] = ()
+    disagree: frozenset[str] = frozenset()
+    tags_differ: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (tag name, labels of the sources giving it)
+    hidden_tags: int = 0
+    credits: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def disagree_labels(self) -> tuple[str, ...]:
+        return tuple(label for key, label in COMPARED.items() if key in self.disagree)
+
+
+def _url(snapshot: SourceSnapshot) -> str:
+    url = str(snapshot.facts.get("url") or "")
+    if url.startswith("https://"):
+        return url
+    if snapshot.source in ExternalSource.values:
+        return EXTERNAL_URLS[ExternalSource(snapshot.source)].format(snapshot.source_id)
+    return ""
+
+
+def title_sources(*, viewer: Viewer, reveal: Reveal, title: Title) -> SourcesShown:
+    """What each source says about a title the viewer may see (empty otherwise)."""
+    if not policies.title_is_visible(viewer, content_rating=title.content_rating):
+        return SourcesShown()
+    rank = {name: index for index, name in enumerate(SOURCE_PRIORITY)}
+    snapshots = sorted(SourceSnapshot.objects.filter(title=title), key=lambda s: (rank.get(s.source, 9), s.source_id))
+    if not snapshots:
+        return SourcesShown()
+    names = dict(Tag.objects.values_list("slug", "name"))
+    shown: list[SourceShown] = []
+    givers: dict[str, list[str]] = {}
+    hidden = 0
+    for snap in snapshots:
+        label = SOURCE_LABELS.get(snap.source, snap.source)
+        tags = []
+        for slug, _relevance, spoiler, _severity in snap.facts.get("tags", ()):
+            if not policies.tag_shown(viewer, reveal, level=spoiler):
+                hidden += 1
+                continue
+            tags.append(names.get(slug, slug))
+            givers.setdefault(names.get(slug, slug), []).append(label)
+        values = {name: snap.facts.get(name) for name in COMPARED}
+        shown.append(SourceShown(snap.source, label, snap.source_id, _url(snap), snap.fetched_at, values, tuple(tags)))
+    disagree = frozenset(
+        name for name in COMPARED if len({repr(s.values[name]) for s in shown if s.values[name] is not None}) > 1
+    )
+    differ = tuple((tag, tuple(who)) for tag, who in sorted(givers.items()) if len(who) < len(shown))
+    credits = tuple(SOURCE_CREDITS[s.source] for s in shown if s.source in SOURCE_CREDITS)
+    return SourcesShown(tuple(shown), disagree, differ, hidden, tuple(dict.fromkeys(credits)))

@@ -1,0 +1,19 @@
+"""`{% load importers %}{% title_sources d %}`: the title page's sources, their links and disagreements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from shuraba.accounts.policies import ANONYMOUS
+from shuraba.importers.selectors import title_sources as sources_select
+
+register = template.Library()
+
+
+@register.inclusion_tag("importers/_title_sources.html", takes_context=True)
+def title_sources(context: template.Context, d: Any) -> dict[str, Any]:
+    """`d` is the page's TitleDetail; the viewer comes from the context processor."""
+    viewer = context.get("viewer") or ANONYMOUS
+    return {"s": sources_select(viewer=viewer, reveal=d.reveal, title=d.title), "d": d}
