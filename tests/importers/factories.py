@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 
 from shuraba.importers.records import SourceCreator, SourceRecord, SourceTag
+from tests.shared_data import shared_data_dir
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = shared_data_dir()
 COLLECTION = SHARED_DATA / "anilist_manga_nonadult.jsonl"
 
 

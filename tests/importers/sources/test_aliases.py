@@ -8,6 +8,7 @@ import pytest
 from shuraba.core.errors import DataFileError
 from shuraba.importers.mapping import aliases_load
 from shuraba.taxonomy.models import AxisValue, Tag
+from tests.shared_data import shared_data_dir
 
 
 def test_every_alias_names_a_tag_and_axis_value_of_the_synced_taxonomy(db: None) -> None:
@@ -85,7 +86,7 @@ def test_a_broken_alias_file_names_the_row_and_the_problem(tmp_path: Path, body:
     assert message in str(caught.value)
 
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+SHARED = shared_data_dir()
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not beside this checkout")
