@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shuraba.catalog.models import ContentRating
+from shuraba.catalog.services import TITLE_FIELDS as CATALOG_TITLE_FIELDS
 from shuraba.importers.facts import Facts
 
 # AniList first (ranked tags, spoiler flags), MangaUpdates second, MyAnimeList third; MangaDex last,
@@ -22,20 +23,9 @@ SOURCE_PRIORITY = ("anilist", "mangaupdates", "mal", "mangadex")
 RATING_ORDER: tuple[str, ...] = tuple(
     r.value for r in (ContentRating.ALL_AGES, ContentRating.TEEN, ContentRating.MATURE, ContentRating.EXPLICIT)
 )
-# Title fields an import may set. Never `description` (the sources' prose is theirs) nor `is_fictional`.
-TITLE_FIELDS = (
-    "title",
-    "format",
-    "status",
-    "country",
-    "start_date",
-    "end_date",
-    "chapters",
-    "volumes",
-    "content_rating",
-    "score",
-    "popularity",
-)
+# Title fields an import may set: every writable title field except our own prose (`description`; the
+# sources' prose is theirs) and the sample-catalog flag.
+TITLE_FIELDS = tuple(f for f in CATALOG_TITLE_FIELDS if f not in {"description", "is_fictional"})
 
 
 @dataclass(frozen=True)
