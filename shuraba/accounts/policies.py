@@ -23,8 +23,10 @@ from shuraba.core.errors import BadQuery
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-# Ratings hidden until 18+ is confirmed. "unknown" is treated as explicit: default deny.
+# Ratings hidden until 18+ is confirmed. "unknown" is treated as explicit: default deny. The rule is an
+# allowlist (SAFE_RATINGS), so a rating nobody thought of is hidden too.
 AGE_GATED_RATINGS: frozenset[str] = frozenset({"explicit", "unknown"})
+SAFE_RATINGS: frozenset[str] = frozenset({"all-ages", "teen", "mature"})
 
 SESSION_ADULT = "shuraba.adult"
 SESSION_REVEAL = "shuraba.reveal_spoilers"
@@ -83,7 +85,9 @@ def reveal_parse(raw: str | None) -> Reveal:
 
 
 def viewer_from_request(request: HttpRequest) -> Viewer:
-    user = request.user
+    user, session = getattr(request, "user", None), getattr(request, "session", None)
+    if user is None or session is None:  # an error page for a request refused before the session ran
+        return ANONYMOUS
     if user.is_authenticated:
         return Viewer(
             is_adult=user.age_confirmed_at is not None or bool(request.session.get(SESSION_ADULT)),
@@ -104,12 +108,17 @@ def hidden_ratings(viewer: Viewer) -> frozenset[str]:
     return frozenset() if viewer.is_adult else AGE_GATED_RATINGS
 
 
+def shown_ratings(viewer: Viewer) -> frozenset[str] | None:
+    """The ratings a viewer may see; None: every rating (18+ confirmed)."""
+    return None if viewer.is_adult else SAFE_RATINGS
+
+
 def visible_q(viewer: Viewer, *, prefix: str = "") -> models.Q:
     """The condition a title row must meet to be visible; `prefix` reaches titles through a relation."""
-    hidden = hidden_ratings(viewer)
-    if not hidden:
+    shown = shown_ratings(viewer)
+    if shown is None:
         return models.Q()
-    return ~models.Q(**{f"{prefix}content_rating__in": sorted(hidden)})
+    return models.Q(**{f"{prefix}content_rating__in": sorted(shown)})
 
 
 def titles_visible(viewer: Viewer, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
@@ -118,7 +127,8 @@ def titles_visible(viewer: Viewer, queryset: models.QuerySet[M]) -> models.Query
 
 
 def title_is_visible(viewer: Viewer, *, content_rating: str) -> bool:
-    return content_rating not in hidden_ratings(viewer)
+    shown = shown_ratings(viewer)
+    return shown is None or content_rating in shown
 
 
 # --- spoilers -----------------------------------------------------------------------------------

@@ -220,7 +220,9 @@ def _stages(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[StageShown, .
     result = []
     for order, key in enumerate(STAGE_ORDER):
         row = rows.get(key)
-        level = row.spoiler if row else ("major" if key in ALWAYS_SPOILER_STAGES else "none")
+        level = row.spoiler if row else "none"
+        if key in ALWAYS_SPOILER_STAGES and level == "none":
+            level = "major"  # the revelation and the resolution are spoilers whatever a row says
         visible = policies.stage_shown(viewer, reveal, stage=key, level=level)
         if row is None and visible:
             continue

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from shuraba.accounts import policies
-from shuraba.accounts.policies import viewer_from_request
+from shuraba.accounts.policies import NOTHING_REVEALED, viewer_from_request
 from shuraba.catalog import selectors
 from shuraba.core.errors import BadQuery
 from shuraba.core.markup import markdown_render
@@ -94,7 +94,8 @@ def taxonomy_axis(request: HttpRequest, key: str) -> HttpResponse:
     visible = policies.visible_q(viewer, prefix="title_values__title__")
     counts = dict(axis.values.annotate(n=Count("title_values", filter=visible)).values_list("key", "n"))
     rows = [(v, counts.get(v.key, 0), _browse_url(axis.key, v.key)) for v in axis.values.all()]
-    return render(request, "editorial/taxonomy_axis.html", {"axis": axis, "rows": rows})
+    show_counts = policies.axis_shown(viewer, NOTHING_REVEALED, axis_key=axis.key, spoiler=axis.spoiler)
+    return render(request, "editorial/taxonomy_axis.html", {"axis": axis, "rows": rows, "show_counts": show_counts})
 
 
 def _browse_url(axis_key: str, value_key: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from shuraba.accounts import policies
 from shuraba.accounts.policies import Reveal, Viewer
-from shuraba.catalog.models import EXTERNAL_URLS, ExternalSource, Title
+from shuraba.catalog.models import EXTERNAL_URLS, ExternalSource, Title, TitleTag
 from shuraba.importers.merge import SOURCE_PRIORITY
 from shuraba.importers.models import SourceSnapshot
 from shuraba.taxonomy.models import Tag
@@ -75,14 +75,21 @@ def title_sources(*, viewer: Viewer, reveal: Reveal, title: Title) -> SourcesSho
     if not snapshots:
         return SourcesShown()
     names = dict(Tag.objects.values_list("slug", "name"))
+    # A tag is as much a spoiler as its strictest flag: the title's own (an editor may raise it) or any
+    # source's; one source not flagging it must not print it.
+    levels = dict(TitleTag.objects.filter(title=title).values_list("tag__slug", "spoiler"))
+    for snap in snapshots:
+        for slug, _relevance, spoiler, _severity in snap.facts.get("tags", ()):
+            if spoiler != "none" and levels.get(slug, "none") == "none":
+                levels[slug] = spoiler
     shown: list[SourceShown] = []
     givers: dict[str, list[str]] = {}
     hidden = 0
     for snap in snapshots:
         label = SOURCE_LABELS.get(snap.source, snap.source)
         tags = []
-        for slug, _relevance, spoiler, _severity in snap.facts.get("tags", ()):
-            if not policies.tag_shown(viewer, reveal, level=spoiler):
+        for slug, _relevance, _spoiler, _severity in snap.facts.get("tags", ()):
+            if not policies.tag_shown(viewer, reveal, level=levels.get(slug, "none")):
                 hidden += 1
                 continue
             tags.append(names.get(slug, slug))

@@ -127,6 +127,7 @@ def _tag_codes(index: SearchIndex, slots: np.ndarray, codes: np.ndarray) -> None
     index.slot_tags[slots[fits], position[fits]] = codes[fits]
     for slot, code in zip(slots[~fits].tolist(), codes[~fits].tolist(), strict=True):
         index.overflow.setdefault(slot, []).append(code)
+        index.overflow_slots.add(slot)
 
 
 def _card_tags(

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from pyroaring import BitMap
 
-from shuraba.accounts.policies import Viewer, hidden_ratings
+from shuraba.accounts.policies import Viewer, shown_ratings
 from shuraba.search.index import POPULARITY_BUCKETS, SearchIndex, gram_code, popularity_bucket, slots_array
 from shuraba.search.normalize import text_normalize
 from shuraba.search.query import DIMENSIONS, RANGE_AXES, SPOILER_DIMENSIONS, Range, SearchQuery
@@ -31,23 +31,30 @@ class EngineResult:
 
 def visible_slots(index: SearchIndex, viewer: Viewer) -> BitMap:
     """The universe for this viewer: every live title minus what the visibility policy hides."""
-    hidden = tuple(sorted(hidden_ratings(viewer)))
+    shown = shown_ratings(viewer)
 
     def compute() -> BitMap:
-        result = BitMap(index.live)
-        for rating in hidden:
-            result -= index.values.get(("content_rating", rating), BitMap())
-        return result
+        if shown is None:
+            return BitMap(index.live)
+        return _union([index.values.get(("content_rating", r)) or BitMap() for r in sorted(shown)]) & index.live
 
-    return index.cached(("visible", hidden), compute)  # type: ignore[no-any-return]
+    return index.cached(("visible", shown), compute)  # type: ignore[no-any-return]
 
 
 def _union(bitmaps: list[BitMap]) -> BitMap:
     return BitMap.union(*bitmaps) if len(bitmaps) > 1 else (BitMap(bitmaps[0]) if bitmaps else BitMap())
 
 
-def _tags(index: SearchIndex, query: SearchQuery, result: BitMap) -> BitMap:
-    include = [index.tag_at_least(s, query.min_relevance) for s in query.include_tags]
+def _included(index: SearchIndex, slug: str, minimum: int, viewer: Viewer) -> BitMap:
+    """Titles an include filter matches. For a viewer who hides spoilers only the tag's non-spoiler
+    assignments count: listing the titles that carry "death" as a spoiler would print the spoiler.
+    Exclusions use every assignment: avoiding a tag silently avoids it everywhere (DESIGN §3)."""
+    matched = index.tag_at_least(slug, minimum)
+    return matched if viewer.reveal_spoilers else matched & (index.open_tags.get(slug) or BitMap())
+
+
+def _tags(index: SearchIndex, query: SearchQuery, result: BitMap, viewer: Viewer) -> BitMap:
+    include = [_included(index, s, query.min_relevance, viewer) for s in query.include_tags]
     if include:
         if query.include_mode == "all":
             for bitmap in sorted(include, key=len):
@@ -73,7 +80,9 @@ def _range_bitmap(index: SearchIndex, name: str, r: Range) -> BitMap:
 
 
 def _popularity(index: SearchIndex, r: Range) -> BitMap:
-    low, high = r.low or 0, r.high
+    low, high = max(r.low or 0, 0), r.high
+    if high is not None and high < low:
+        return BitMap()
     first, last = popularity_bucket(low), popularity_bucket(high) if high is not None else POPULARITY_BUCKETS - 1
     inner = [index.numbers.get(("popularity-bucket", b)) or BitMap() for b in range(first + 1, last)]
     result = _union(inner)
@@ -170,10 +179,10 @@ def _tag_facets(index: SearchIndex, result: BitMap, viewer: Viewer) -> dict[str,
     """Count by bincount over the smaller of the result and its complement within the visible set."""
     visible = visible_slots(index, viewer)
     if len(result) * 2 <= len(visible):
-        codes = index.tag_code_counts(slots_array(result))
+        codes = index.tag_code_counts(result)
     else:
-        everything = index.cached(("tag-codes", id(visible)), lambda: index.tag_code_counts(slots_array(visible)))
-        codes = everything - index.tag_code_counts(slots_array(visible - result))
+        everything = index.cached(("tag-codes", id(visible)), lambda: index.tag_code_counts(visible))
+        codes = everything - index.tag_code_counts(visible - result)
     counts = codes[0::2] + codes[1::2] if viewer.reveal_spoilers else codes[0::2]
     return {index.tag_slugs[number]: int(n) for number in np.flatnonzero(counts).tolist() for n in (counts[number],)}
 
@@ -188,11 +197,13 @@ def _top(keys: np.ndarray, start: int, stop: int) -> np.ndarray:
     return ordered
 
 
-def _relevance_keys(index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None) -> np.ndarray:
+def _relevance_keys(
+    index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None, *, open_only: bool
+) -> np.ndarray:
     """One int64 per title: text tier desc, then included-tag relevance desc, then popularity order."""
     tag_score = np.zeros(len(slots), dtype=np.int64)
     for slug in query.include_tags:
-        relevance = index.tag_relevance(slug)[slots]
+        relevance = index.tag_relevance(slug, open_only=open_only)[slots]
         tag_score += np.where(relevance >= query.min_relevance, relevance, 0)
     tier = text.tiers_of(slots) if text is not None else np.zeros(len(slots), dtype=np.int64)
     most = 100 * max(1, len(query.include_tags))
@@ -201,21 +212,31 @@ def _relevance_keys(index: SearchIndex, query: SearchQuery, slots: np.ndarray, t
     return keys
 
 
-def _page(index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None) -> np.ndarray:
-    keys = _relevance_keys(index, query, slots, text) if query.sort == "relevance" else index.rank(query.sort)[slots]
+def _page(
+    index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None, *, open_only: bool
+) -> np.ndarray:
+    keys = (
+        _relevance_keys(index, query, slots, text, open_only=open_only)
+        if query.sort == "relevance"
+        else index.rank(query.sort)[slots]
+    )
     page: np.ndarray = slots[_top(keys, query.offset, query.offset + query.per_page)]
     return page
 
 
 def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, facets: bool = True) -> EngineResult:
     with index.lock:
-        result = _values(index, query, _tags(index, query, BitMap(visible_slots(index, viewer))))
+        result = _values(index, query, _tags(index, query, BitMap(visible_slots(index, viewer)), viewer))
         text = None
         if query.q:
             text = text_match(index, query.q, result)
             result &= text.bitmap
         slots = slots_array(result)
-        page = _page(index, query, slots, text) if query.offset < len(slots) else slots[:0]
+        page = (
+            _page(index, query, slots, text, open_only=not viewer.reveal_spoilers)
+            if query.offset < len(slots)
+            else slots[:0]
+        )
         pks = index.columns["pk"][page].tolist()
         cards = [index.cards[slot] for slot in page.tolist()]
         return EngineResult(

@@ -96,6 +96,7 @@ class SearchIndex:
         self.tag_slugs: list[str] = []
         self.slot_tags = np.full((0, TAG_WIDTH), MISSING, dtype=np.int32)
         self.overflow: dict[int, list[int]] = {}
+        self.overflow_slots = BitMap()
         self._caches: dict[object, object] = {}
 
     @classmethod
@@ -149,6 +150,7 @@ class SearchIndex:
         self.cards[slot] = None
         self.slot_tags[slot] = MISSING
         self.overflow.pop(slot, None)
+        self.overflow_slots.discard(slot)
         self.live.discard(slot)
 
     def _insert(self, row: TitleRow) -> None:
@@ -241,6 +243,7 @@ class SearchIndex:
         self.slot_tags[slot, : min(len(codes), TAG_WIDTH)] = codes[:TAG_WIDTH]
         if len(codes) > TAG_WIDTH:
             self.overflow[slot] = codes[TAG_WIDTH:]
+            self.overflow_slots.add(slot)
 
     def _tag_code(self, slug: str, spoiler: str) -> int:
         number = self.tag_number.get(slug)
@@ -274,17 +277,13 @@ class SearchIndex:
             offset += len(joined)
         return "".join(parts), np.array(starts, dtype=np.int64)
 
-    def tag_code_counts(self, slots: np.ndarray) -> np.ndarray:
+    def tag_code_counts(self, members: BitMap) -> np.ndarray:
         """How often each tag code occurs among the given slots (index: tag number * 2 + spoiler)."""
-        codes = self.slot_tags[slots].ravel()
+        codes = self.slot_tags[slots_array(members)].ravel()
         codes = codes[codes >= 0]
-        extra = (
-            [code for slot in self.overflow.keys() & set(slots.tolist()) for code in self.overflow[slot]]
-            if self.overflow
-            else []
-        )
+        extra = [code for slot in members & self.overflow_slots for code in self.overflow[slot]]
         if extra:
-            codes = np.concatenate([codes, np.array(extra, dtype=np.int32)])
+            codes = np.concatenate([codes, np.array(extra, dtype=codes.dtype)])
         counts: np.ndarray = np.bincount(codes, minlength=2 * len(self.tag_slugs))
         return counts
 
@@ -301,16 +300,17 @@ class SearchIndex:
         )
         return bitmap
 
-    def tag_relevance(self, slug: str) -> np.ndarray:
-        """Each slot's relevance for a tag (0 where absent), as a column."""
+    def tag_relevance(self, slug: str, *, open_only: bool) -> np.ndarray:
+        """Each slot's relevance for a tag (0 where absent, or a spoiler when `open_only`), as a column."""
 
         def compute() -> np.ndarray:
             column = np.zeros(self.size, dtype=np.int64)
             for relevance, bitmap in self.levels.get(slug, {}).items():
-                column[slots_array(bitmap)] = relevance
+                members = bitmap & self.open_tags.get(slug, BitMap()) if open_only else bitmap
+                column[slots_array(members)] = relevance
             return column
 
-        column: np.ndarray = self.cached(("relevance", slug), compute)
+        column: np.ndarray = self.cached(("relevance", slug, open_only), compute)
         return column
 
     def rank(self, sort: str) -> np.ndarray:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from shuraba.core.errors import BadQuery
 from shuraba.search.query import (
     DEFAULT_PER_PAGE,
+    DIGITS,
     DIMENSIONS,
     MAX_PER_PAGE,
     MAX_TAGS,
@@ -43,7 +44,7 @@ def _int(params: Params, name: str, low: int, high: int, default: int) -> int:
     raw = _scalar(params, name)
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
         raise BadQuery(name, f"must be a whole number from {low} to {high}, got {raw[:40]!r}")
     return int(raw)
 
@@ -83,7 +84,10 @@ def _ranges(params: Params, vocab: Vocabulary) -> dict[str, Range]:
     for alias, (name, end) in RANGE_ALIASES.items():
         raw = _scalar(params, alias)
         if raw:
-            bound = range_parse(name, raw, vocab, param=alias).low
+            parsed = range_parse(name, raw, vocab, param=alias)
+            if parsed.low is None or parsed.low != parsed.high:
+                raise BadQuery(alias, f"takes one value such as 3, got {raw[:40]!r}")
+            bound = parsed.low
             current = result.get(name, Range())
             result[name] = replace(current, low=bound) if end == "min" else replace(current, high=bound)
     return result

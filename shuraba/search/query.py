@@ -6,6 +6,7 @@ engine and the SQL reference implementation both execute it and must agree exact
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -13,6 +14,7 @@ from typing import Literal
 IncludeMode = Literal["all", "any"]
 ExcludeMode = Literal["any", "all"]
 SORTS = ("relevance", "score", "popularity", "year", "title")
+DIGITS = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() accepts "²", which int() refuses
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
 MAX_TAGS = 100

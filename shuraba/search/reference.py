@@ -29,16 +29,18 @@ from shuraba.search.query import (
 )
 
 
-def _has_tag(slug: str, minimum: int = 0) -> Exists:
-    return Exists(TitleTag.objects.filter(title=OuterRef("pk"), tag__slug=slug, relevance__gte=minimum))
+def _has_tag(slug: str, minimum: int = 0, *, open_only: bool = False) -> Exists:
+    rows = TitleTag.objects.filter(title=OuterRef("pk"), tag__slug=slug, relevance__gte=minimum)
+    return Exists(rows.filter(spoiler="none") if open_only else rows)
 
 
 def _has_value(axis: str, **condition: object) -> Exists:
     return Exists(TitleAxisValue.objects.filter(title=OuterRef("pk"), axis__key=axis, **condition))
 
 
-def _tags(queryset: QuerySet[Title], query: SearchQuery) -> QuerySet[Title]:
-    include = [_has_tag(s, query.min_relevance) for s in query.include_tags]
+def _tags(queryset: QuerySet[Title], query: SearchQuery, *, open_only: bool) -> QuerySet[Title]:
+    """Include filters see only non-spoiler assignments for a viewer hiding spoilers; exclusions see all."""
+    include = [_has_tag(s, query.min_relevance, open_only=open_only) for s in query.include_tags]
     if include and query.include_mode == "all":
         for condition in include:
             queryset = queryset.filter(condition)
@@ -105,7 +107,9 @@ def _text_tiers(text: str) -> dict[int, int]:
     return tiers
 
 
-def _ordered(queryset: QuerySet[Title], query: SearchQuery, tiers: dict[int, int]) -> QuerySet[Title]:
+def _ordered(
+    queryset: QuerySet[Title], query: SearchQuery, tiers: dict[int, int], *, open_only: bool
+) -> QuerySet[Title]:
     if query.sort == "title":
         collation = "C" if connection.vendor == "postgresql" else "BINARY"
         return queryset.order_by(Collate("title", collation), "pk")
@@ -120,10 +124,11 @@ def _ordered(queryset: QuerySet[Title], query: SearchQuery, tiers: dict[int, int
         queryset = queryset.annotate(tier=tier)
         order.append("-tier")
     if query.include_tags:
+        scored = TitleTag.objects.filter(
+            title=OuterRef("pk"), tag__slug__in=query.include_tags, relevance__gte=query.min_relevance
+        )
         tag_score = (
-            TitleTag.objects.filter(
-                title=OuterRef("pk"), tag__slug__in=query.include_tags, relevance__gte=query.min_relevance
-            )
+            (scored.filter(spoiler="none") if open_only else scored)
             .values("title")
             .annotate(total=Sum("relevance"))
             .values("total")
@@ -161,13 +166,16 @@ def _facets(result: QuerySet[Title], viewer: Viewer) -> dict[str, dict[str, int]
 
 
 def reference_search(query: SearchQuery, viewer: Viewer, *, facets: bool = True) -> EngineResult:
-    queryset = _values(_tags(policies.titles_visible(viewer, Title.objects.all()), query), query)
+    open_only = not viewer.reveal_spoilers
+    queryset = _values(_tags(policies.titles_visible(viewer, Title.objects.all()), query, open_only=open_only), query)
     tiers: dict[int, int] = {}
     if query.q:
         tiers = _text_tiers(query.q)
         queryset = queryset.filter(pk__in=list(tiers))
     total = queryset.count()
     pks = list(
-        _ordered(queryset, query, tiers).values_list("pk", flat=True)[query.offset : query.offset + query.per_page]
+        _ordered(queryset, query, tiers, open_only=open_only).values_list("pk", flat=True)[
+            query.offset : query.offset + query.per_page
+        ]
     )
     return EngineResult(pks=pks, total=total, facets=_facets(queryset, viewer) if facets else {})

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from shuraba.core.errors import BadQuery
 from shuraba.search.query import (
+    DIGITS,
     DIMENSIONS,
     MAX_TAGS,
     NUMERIC_FIELDS,
@@ -69,7 +70,7 @@ def range_parse(axis: str, text: str, vocab: Vocabulary, *, param: str) -> Range
     def number(word: str) -> int:
         if axis in RANGE_AXES:
             value = vocab.rank(axis, word, param=param)
-        elif word.isdigit():
+        elif DIGITS.fullmatch(word):
             value = int(word)
         else:
             raise BadQuery(param, f"{axis} bound must be a whole number, got {word[:40]!r}")
@@ -134,7 +135,7 @@ def _option(key: str, raw: str, builder: _Builder, *, token: str, position: int)
             raise QuerySyntaxError(f"{key} must be one of {', '.join(allowed[key])}", token=token, position=position)
         builder.options[key] = raw
     elif key == "min_relevance":
-        if not raw.isdigit() or int(raw) > 100:
+        if not DIGITS.fullmatch(raw) or int(raw) > 100:
             raise QuerySyntaxError("min_relevance must be a whole number from 0 to 100", token=token, position=position)
         builder.options[key] = int(raw)
     else:

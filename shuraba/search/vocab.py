@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,7 +48,7 @@ class Vocabulary:
         names = self.ranks[axis]
         if word in names:
             return names[word]
-        if word.lstrip("-").isdigit():
+        if re.fullmatch(r"-?[0-9]{1,9}", word):
             return int(word)
         raise BadQuery(
             param,

@@ -86,3 +86,27 @@ def test_a_single_source_is_credited_without_a_comparison() -> None:
     html = _render(Title.objects.get(source_snapshots__source_id="1"), ANONYMOUS)
     assert "AniList 1" in html
     assert "disagree" not in html
+
+
+def test_a_tag_one_source_flags_as_a_spoiler_stays_hidden_in_every_sources_row() -> None:
+    """Reviewer's finding: MangaDex never flags spoilers; its copy of a tag AniList flags must not print it."""
+    anilist = record(source="anilist", source_id="30003", cross_ids={}, tags=(SourceTag("Tragedy", spoiler=True),))
+    mangadex = record(
+        source="mangadex",
+        source_id="00000000-0000-4000-8000-0000000000ff",
+        cross_ids={"anilist": "30003"},
+        tags=(SourceTag("Tragedy"),),
+        url="",
+    )
+    records_import(records=[anilist, mangadex], source="anilist", suggest=False)
+    title = Title.objects.get(source_snapshots__source_id="30003")
+    assert title.title_tags.get(tag__slug="tragedy").spoiler != "none"
+    html = _render(title, ANONYMOUS)
+    assert "Tragedy" not in html
+    assert "spoiler tags from the sources hidden" in html or "spoiler tag from the sources hidden" in html
+
+
+def test_an_editor_raising_a_tags_spoiler_level_hides_it_in_the_sources_too() -> None:
+    title = _title()
+    title.title_tags.filter(tag__slug="love-triangle").update(spoiler="major")
+    assert "Love Triangle" not in _render(title, ANONYMOUS)

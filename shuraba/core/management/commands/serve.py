@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name in ("port", "workers"):
-            if not str(options[name]).isdigit() or not 0 < int(options[name]) < 65536:
+            if not re.fullmatch(r"[0-9]{1,5}", str(options[name])) or not 0 < int(options[name]) < 65536:
                 raise CommandError(f"--{name} must be a positive whole number, got {options[name]!r}")
         bind = f"{options['host']}:{options['port']}"
         self.stdout.write(f"shuraba serving http://{bind}/ (data in {settings.DATA_DIR})")
