@@ -27,10 +27,12 @@ CARD_TAGS = 6
 
 
 def _rows(sql: str, low: int, high: int) -> np.ndarray:
+    """The rows as a 2-D array (shape (0, columns) when there are none)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, [low, high])
         rows = cursor.fetchall()
-    return np.array(rows, dtype=np.float64 if "weight" in sql else np.int64).reshape(len(rows), -1)
+        columns = len(cursor.description)
+    return np.array(rows, dtype=np.float64 if "weight" in sql else np.int64).reshape(len(rows), columns)
 
 
 def _groups(keys: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:

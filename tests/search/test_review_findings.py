@@ -108,3 +108,20 @@ def test_a_rating_nobody_planned_for_is_hidden_like_explicit(unverified: Client,
     assert unverified.get("/titles/odd-rating/").status_code == 404
     assert unverified.get("/api/v1/search", {"q": "odd rating probe"}).json()["total"] == 0
     assert adult.get("/api/v1/search", {"q": "odd rating probe"}).json()["total"] == 1
+
+
+def test_the_index_builds_for_a_catalog_without_profiles_or_tags(unverified: Client) -> None:
+    """An import-only catalog has titles and names but no profile rows yet (benchmark finding)."""
+    from shuraba.catalog.models import TitleAxisValue  # noqa: PLC0415
+    from shuraba.search.index import SearchIndex  # noqa: PLC0415
+
+    TitleAxisValue.objects.all().delete()
+    TitleTag.objects.all().delete()
+    index = SearchIndex.from_database()
+    assert index.size == Title.objects.count()
+    assert (
+        unverified.get("/api/v1/search", {"q": Title.objects.filter(content_rating="teen").first().title}).json()[
+            "total"
+        ]
+        >= 1
+    )
