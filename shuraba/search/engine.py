@@ -6,7 +6,7 @@ count starts from, so nothing hidden is ever counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -224,13 +224,22 @@ def _page(
     return page
 
 
+def _matches(index: SearchIndex, query: SearchQuery, viewer: Viewer) -> tuple[BitMap, TextMatch | None]:
+    result = _values(index, query, _tags(index, query, BitMap(visible_slots(index, viewer)), viewer))
+    text = None
+    if query.q:
+        text = text_match(index, query.q, result)
+        result &= text.bitmap
+    return result, text
+
+
 def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, facets: bool = True) -> EngineResult:
+    """Results and facets are cached per filter set and viewer class until the next catalog change
+    (index caches are dropped on every change): the next page or another sort of the same search, or
+    the same popular search from another reader, only sorts and slices."""
     with index.lock:
-        result = _values(index, query, _tags(index, query, BitMap(visible_slots(index, viewer)), viewer))
-        text = None
-        if query.q:
-            text = text_match(index, query.q, result)
-            result &= text.bitmap
+        key = (replace(query, sort="relevance", page=1, per_page=1), shown_ratings(viewer), viewer.reveal_spoilers)
+        result, text = index.cached(("matches", key), lambda: _matches(index, query, viewer))
         slots = slots_array(result)
         page = (
             _page(index, query, slots, text, open_only=not viewer.reveal_spoilers)
@@ -239,6 +248,5 @@ def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, fac
         )
         pks = index.columns["pk"][page].tolist()
         cards = [index.cards[slot] for slot in page.tolist()]
-        return EngineResult(
-            pks=pks, total=len(result), facets=_facets(index, result, viewer) if facets else {}, cards=cards
-        )
+        counts = index.cached(("facets", key), lambda: _facets(index, result, viewer)) if facets else {}
+        return EngineResult(pks=pks, total=len(result), facets=counts, cards=cards)
