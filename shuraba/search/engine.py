@@ -6,6 +6,7 @@ count starts from, so nothing hidden is ever counted.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +28,7 @@ class EngineResult:
     total: int
     facets: dict[str, dict[str, int]]
     cards: list[tuple[Any, ...]] = field(default_factory=list, compare=False)  # index.CARD_FIELDS per pk
+    facets_json: str = field(default="{}", compare=False)  # `facets`, serialized once per cached result
 
 
 def visible_slots(index: SearchIndex, viewer: Viewer) -> BitMap:
@@ -248,5 +250,8 @@ def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, fac
         )
         pks = index.columns["pk"][page].tolist()
         cards = [index.cards[slot] for slot in page.tolist()]
-        counts = index.cached(("facets", key), lambda: _facets(index, result, viewer)) if facets else {}
-        return EngineResult(pks=pks, total=len(result), facets=counts, cards=cards)
+        if not facets:
+            return EngineResult(pks=pks, total=len(result), facets={}, cards=cards)
+        counts = index.cached(("facets", key), lambda: _facets(index, result, viewer))
+        text = index.cached(("facets-json", key), lambda: json.dumps(counts, ensure_ascii=False))
+        return EngineResult(pks=pks, total=len(result), facets=counts, cards=cards, facets_json=text)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from pyroaring import BitMap
 
 from shuraba.catalog.models import CatalogChange
@@ -340,9 +341,15 @@ class SearchIndex:
         return self._caches[key]
 
 
+NEWEST_SQL = f"SELECT id, token FROM {CatalogChange._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608
+
+
 def newest_change() -> tuple[int, str]:
-    newest = CatalogChange.objects.order_by("-pk").values_list("pk", "token").first()
-    return (newest[0], str(newest[1])) if newest else (0, "")
+    """The catalog's version: asked before every search, so plain SQL (no ORM query compilation)."""
+    with connection.cursor() as cursor:
+        cursor.execute(NEWEST_SQL)
+        newest = cursor.fetchone()
+    return (int(newest[0]), str(newest[1]).replace("-", "")) if newest else (0, "")
 
 
 def _still_there(version: tuple[int, str]) -> bool:

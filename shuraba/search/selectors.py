@@ -31,6 +31,7 @@ class SearchPage:
     total: int
     facets: dict[str, dict[str, int]]
     hidden: tuple[Hidden, ...]
+    facets_json: str = "{}"
 
     @property
     def pages(self) -> int:
@@ -76,4 +77,5 @@ def title_search(*, viewer: Viewer, query: SearchQuery, facets: bool = True, des
         total=result.total,
         facets=result.facets,
         hidden=_hidden(viewer),
+        facets_json=result.facets_json,
     )
