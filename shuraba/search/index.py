@@ -420,10 +420,3 @@ def search_index() -> SearchIndex:
         )
         index.apply(changed, newest)
         return index
-
-
-def search_index_reset() -> None:
-    """Forget the index (tests that swap databases; the next search rebuilds)."""
-    global _current  # noqa: PLW0603
-    with _update_lock:
-        _current = None

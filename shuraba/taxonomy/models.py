@@ -101,11 +101,6 @@ def profile_axes() -> models.QuerySet[Axis]:
     return Axis.objects.exclude(key__in=TITLE_FIELD_AXES).exclude(kind=AxisKind.DERIVED)
 
 
-def choice_axes() -> models.QuerySet[Axis]:
-    """Profile axes filtered by value keys (intensity, a scale, is filtered by range instead)."""
-    return profile_axes().exclude(kind=AxisKind.SCALE)
-
-
 class Tag(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=80, unique=True)
