@@ -166,10 +166,6 @@ def tag_titles(*, viewer: Viewer, slug: str, limit: int = 60) -> TitlePage:
     )
 
 
-def title_visible_count(*, viewer: Viewer) -> int:
-    return policies.titles_visible(viewer, Title.objects.all()).count()
-
-
 def _title_get(viewer: Viewer, *, slug: str | None, pk: int | None) -> Title:
     queryset = policies.titles_visible(viewer, _with_profile(Title.objects.all()))
     queryset = queryset.prefetch_related("alt_titles", "credits__creator", "external_ids", "stages")

@@ -14,7 +14,7 @@ from shuraba.catalog.models import ContentRating, Format, Status
 from shuraba.core.errors import BadQuery
 from shuraba.search.api import request_params
 from shuraba.search.params import query_from_params, query_params
-from shuraba.search.query import SORTS, SPOILER_DIMENSIONS, SearchQuery
+from shuraba.search.query import PROFILE_DIMENSIONS, SORTS, SPOILER_DIMENSIONS, SearchQuery
 from shuraba.search.selectors import SearchPage, title_search
 from shuraba.search.vocab import vocabulary
 from shuraba.taxonomy.models import AxisValue, Tag
@@ -24,17 +24,6 @@ FIELD_GROUPS = {
     "status": ("Status", Status.choices),
     "format": ("Format", Format.choices),
 }
-PROFILE_GROUPS = (
-    "subgenre",
-    "perspective",
-    "relationship",
-    "rival",
-    "drift",
-    "consent",
-    "revelation",
-    "ending",
-    "depth",
-)
 
 
 @dataclass(frozen=True)
@@ -73,7 +62,7 @@ def _groups(page: SearchPage) -> list[Group]:
     labels: dict[str, list[tuple[str, str]]] = {}
     axis_labels = {}
     for axis, axis_label, key, label in (
-        AxisValue.objects.filter(axis__key__in=[*PROFILE_GROUPS, "length"])
+        AxisValue.objects.filter(axis__key__in=[*PROFILE_DIMENSIONS, "length"])
         .order_by("axis__order", "order")
         .values_list("axis__key", "axis__label", "key", "label")
     ):
@@ -81,7 +70,7 @@ def _groups(page: SearchPage) -> list[Group]:
         axis_labels[axis] = axis_label
     groups = [
         _group(n, axis_labels.get(n, n), labels.get(n, []), page, spoiler=n in SPOILER_DIMENSIONS)
-        for n in PROFILE_GROUPS
+        for n in PROFILE_DIMENSIONS
     ]
     groups.append(
         _group(

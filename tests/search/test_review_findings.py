@@ -127,3 +127,10 @@ def test_the_index_builds_for_a_catalog_without_profiles_or_tags(db: None) -> No
     title = Title.objects.filter(content_rating="teen").first()
     assert title is not None
     assert engine_search(index, SearchQuery(q=title.title), ANONYMOUS).pks[0] == title.pk
+
+
+def test_the_search_spoiler_dimensions_are_the_taxonomys_spoiler_axes(db: None) -> None:
+    from shuraba.search.query import SPOILER_DIMENSIONS  # noqa: PLC0415
+    from shuraba.taxonomy.models import Axis  # noqa: PLC0415
+
+    assert set(SPOILER_DIMENSIONS) == set(Axis.objects.filter(spoiler=True).values_list("key", flat=True))
