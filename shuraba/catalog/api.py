@@ -50,12 +50,11 @@ def _detail(d: selectors.TitleDetail) -> dict[str, Any]:
 def titles_list(request: HttpRequest) -> dict[str, Any]:
     """The same parameters as `/api/v1/search` (see there), without facets. Explicit and unknown-rated
     titles are absent until the session has confirmed 18+."""
-    from shuraba.search.params import query_from_params  # noqa: PLC0415 (search builds on catalog)
-    from shuraba.search.selectors import title_search  # noqa: PLC0415
-    from shuraba.search.vocab import vocabulary  # noqa: PLC0415
+    from shuraba.search.selectors import title_search_params  # noqa: PLC0415 (search builds on catalog)
 
-    query = query_from_params({key: request.GET.getlist(key) for key in request.GET}, vocabulary())
-    page = title_search(viewer=viewer_from_request(request), query=query, facets=False)
+    params = {key: request.GET.getlist(key) for key in request.GET}
+    page = title_search_params(viewer=viewer_from_request(request), params=params, facets=False)
+    query = page.query
     if query.page > page.pages:
         raise BadQuery("page", f"page {query.page} is past the last page ({page.pages})")
     return {

@@ -13,6 +13,7 @@ from shuraba.catalog.models import (
     SOURCE_EDITOR,
     SOURCE_IMPORT_PREFIX,
     SOURCE_MODEL,
+    VOCABULARY_CHANGE,
     AltTitle,
     CatalogChange,
     ChangeRecord,
@@ -52,6 +53,11 @@ def source_validate(source: str) -> str:
 def catalog_touch(*, title_id: int) -> None:
     """Announce that a title changed (see CatalogChange); part of the writing transaction."""
     CatalogChange.objects.create(title_id=title_id)
+
+
+def vocabulary_touch() -> None:
+    """Announce a changed vocabulary (see CatalogChange): every reader reloads, tags and values included."""
+    CatalogChange.objects.create(title_id=VOCABULARY_CHANGE)
 
 
 def change_record(

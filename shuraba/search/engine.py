@@ -29,6 +29,7 @@ class EngineResult:
     facets: dict[str, dict[str, int]]
     cards: list[tuple[Any, ...]] = field(default_factory=list, compare=False)  # index.CARD_FIELDS per pk
     facets_json: str = field(default="{}", compare=False)  # `facets`, serialized once per cached result
+    items_json: str = field(default="[]", compare=False)  # the page's cards as the search API sends them
 
 
 def visible_slots(index: SearchIndex, viewer: Viewer) -> BitMap:
@@ -203,6 +204,9 @@ def _relevance_keys(
     index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None, *, open_only: bool
 ) -> np.ndarray:
     """One int64 per title: text tier desc, then included-tag relevance desc, then popularity order."""
+    if not query.include_tags and text is None:  # nothing to weigh: the popularity order alone
+        popularity: np.ndarray = index.rank("popularity")[slots]
+        return popularity
     tag_score = np.zeros(len(slots), dtype=np.int64)
     for slug in query.include_tags:
         relevance = index.tag_relevance(slug, open_only=open_only)[slots]
@@ -249,9 +253,11 @@ def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, fac
             else slots[:0]
         )
         pks = index.columns["pk"][page].tolist()
-        cards = [index.cards[slot] for slot in page.tolist()]
+        page_slots = page.tolist()
+        cards = [index.cards[slot] for slot in page_slots]
+        items = "[" + ", ".join(index.card_json(slot) for slot in page_slots) + "]"
         if not facets:
-            return EngineResult(pks=pks, total=len(result), facets={}, cards=cards)
+            return EngineResult(pks=pks, total=len(result), facets={}, cards=cards, items_json=items)
         counts = index.cached(("facets", key), lambda: _facets(index, result, viewer))
         text = index.cached(("facets-json", key), lambda: json.dumps(counts, ensure_ascii=False))
-        return EngineResult(pks=pks, total=len(result), facets=counts, cards=cards, facets_json=text)
+        return EngineResult(pks=pks, total=len(result), facets=counts, cards=cards, facets_json=text, items_json=items)

@@ -8,6 +8,7 @@ machine serving one database agrees within one request after a write.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sys
@@ -18,9 +19,10 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.urls import reverse
 from pyroaring import BitMap
 
-from shuraba.catalog.models import CatalogChange
+from shuraba.catalog.models import VOCABULARY_CHANGE, CatalogChange
 from shuraba.search.loader import TitleRow, rows_load
 from shuraba.search.normalize import text_normalize
 
@@ -28,6 +30,7 @@ MISSING = -1
 POPULARITY_BUCKETS = 40  # log2 buckets; the edge buckets of a range are checked value by value
 COLUMNS = ("score", "popularity", "date", "pk")
 MAX_CACHED = 4096  # cached bitmaps, columns and text matches; all dropped on every catalog change
+MAX_CARD_TEXTS = 50_000  # serialized cards kept (about 20 MB); a changed title drops its own
 TAG_WIDTH = 24  # tag codes kept per title in a dense row; a title with more keeps the rest in `overflow`
 RANGE_NUMBERS = ("year", "score", "centrality", "intensity")
 
@@ -79,6 +82,7 @@ class SearchIndex:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.version: tuple[int, str] = (0, "")
+        self.vocabulary_version: tuple[int, str] = (0, "")  # parse queries with vocab.vocabulary_at(this)
         self.slot_of: dict[int, int] = {}
         self.live = BitMap()
         self.values: dict[tuple[str, str], BitMap] = defaultdict(BitMap)  # (dimension, key)
@@ -91,6 +95,7 @@ class SearchIndex:
         self.names: list[tuple[str, ...]] = []
         self.titles: list[str] = []
         self.cards: list[tuple[Any, ...] | None] = []  # what a result card shows, without the database
+        self._card_texts: dict[int, str] = {}  # slot -> the card as the search API sends it (card_json)
         self.columns = {name: np.full(0, MISSING, dtype=np.int64) for name in COLUMNS}
         # Per slot, its tags as codes (tag number * 2, + 1 when a spoiler) for counting facets by bincount.
         self.tag_number: dict[str, int] = {}
@@ -107,6 +112,7 @@ class SearchIndex:
 
         index = cls()
         index.version = newest_change()
+        index.vocabulary_version = newest_vocabulary_change()
         index_fill(index)
         return index
 
@@ -149,6 +155,7 @@ class SearchIndex:
             self.grams[gram].discard(slot)
         self.names[slot] = ()
         self.cards[slot] = None
+        self._card_texts.pop(slot, None)
         self.slot_tags[slot] = MISSING
         self.overflow.pop(slot, None)
         self.overflow_slots.discard(slot)
@@ -217,6 +224,7 @@ class SearchIndex:
         self.names[slot] = names
         self.titles[slot] = row.title
         self.cards[slot] = _card(row, year)
+        self._card_texts.pop(slot, None)
         self.columns["score"][slot] = MISSING if row.score is None else row.score
         self.columns["popularity"][slot] = row.popularity
         self.columns["date"][slot] = MISSING if row.start_date is None else row.start_date.toordinal()
@@ -254,6 +262,19 @@ class SearchIndex:
         return number * 2 + (0 if spoiler == "none" else 1)
 
     # --- reading ----------------------------------------------------------------------------------
+
+    def card_json(self, slot: int) -> str:
+        """A live slot's card as one JSON object (card_item), serialized once until the title changes."""
+        text = self._card_texts.get(slot)
+        if text is None:
+            card = self.cards[slot]
+            if card is None:
+                raise KeyError(f"slot {slot} holds no title")
+            text = json.dumps(card_item(int(self.columns["pk"][slot]), card), ensure_ascii=False)
+            if len(self._card_texts) >= MAX_CARD_TEXTS:
+                self._card_texts.clear()
+            self._card_texts[slot] = text
+        return text
 
     def scan_text_tiers(self, needle: str) -> dict[int, int]:
         """Match tiers from scans of all names joined by newlines: anywhere (contains), after a newline
@@ -342,14 +363,26 @@ class SearchIndex:
 
 
 NEWEST_SQL = f"SELECT id, token FROM {CatalogChange._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608
+NEWEST_VOCABULARY_SQL = (
+    f"SELECT id, token FROM {CatalogChange._meta.db_table} WHERE title_id = %s ORDER BY id DESC LIMIT 1"  # noqa: S608
+)
+
+
+def _version(sql: str, params: tuple[int, ...] = ()) -> tuple[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        newest = cursor.fetchone()
+    return (int(newest[0]), str(newest[1]).replace("-", "")) if newest else (0, "")
 
 
 def newest_change() -> tuple[int, str]:
     """The catalog's version: asked before every search, so plain SQL (no ORM query compilation)."""
-    with connection.cursor() as cursor:
-        cursor.execute(NEWEST_SQL)
-        newest = cursor.fetchone()
-    return (int(newest[0]), str(newest[1]).replace("-", "")) if newest else (0, "")
+    return _version(NEWEST_SQL)
+
+
+def newest_vocabulary_change() -> tuple[int, str]:
+    """The vocabulary's version: the newest change that announced a taxonomy sync (indexed on title_id)."""
+    return _version(NEWEST_VOCABULARY_SQL, (VOCABULARY_CHANGE,))
 
 
 def _still_there(version: tuple[int, str]) -> bool:
@@ -372,6 +405,14 @@ CARD_FIELDS = (
     "subgenres",
     "tags",
 )
+
+
+def card_item(pk: int, card: tuple[Any, ...]) -> dict[str, Any]:
+    """A card as the search API's item: catalog.selectors.TitleCard without the description, plus its URL."""
+    item = {"id": pk, **dict(zip(CARD_FIELDS, card, strict=True))}
+    item["subgenres"], item["tags"] = list(item["subgenres"]), list(item["tags"])
+    item["url"] = reverse("title-detail", kwargs={"slug": item["slug"]})
+    return item
 
 
 def _card(row: TitleRow, year: int | None) -> tuple[Any, ...]:
@@ -418,5 +459,8 @@ def search_index() -> SearchIndex:
                 )
             )
         )
+        if VOCABULARY_CHANGE in changed:  # tags renamed or removed with their assignments: start over
+            _current = SearchIndex.from_database()
+            return _current
         index.apply(changed, newest)
         return index

@@ -104,7 +104,17 @@ def _tags(params: Params, vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[str
 
 def query_from_params(params: Params, vocab: Vocabulary) -> SearchQuery:
     """Read a query from parameters; raise BadQuery naming the first bad one. `query` (the text syntax)
-    and the separate parameters combine: both must hold."""
+    and the separate parameters combine: both must hold. Remembered per vocabulary: a popular search
+    is parsed once."""
+    key = tuple((name, tuple(values)) for name, values in params.items())
+    query = vocab.parsed.get(key)
+    if not isinstance(query, SearchQuery):
+        query = _query_from_params(params, vocab)
+        vocab.remember(key, query)
+    return query
+
+
+def _query_from_params(params: Params, vocab: Vocabulary) -> SearchQuery:
     unknown = sorted(set(params) - KNOWN)
     if unknown:
         raise BadQuery(unknown[0][:40], f"unknown parameter; known parameters are {', '.join(sorted(KNOWN))}")

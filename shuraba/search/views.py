@@ -13,10 +13,9 @@ from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
 from shuraba.core.errors import BadQuery
 from shuraba.search.api import request_params
-from shuraba.search.params import query_from_params, query_params
+from shuraba.search.params import query_params
 from shuraba.search.query import PROFILE_DIMENSIONS, SORTS, SPOILER_DIMENSIONS, SearchQuery
-from shuraba.search.selectors import SearchPage, title_search
-from shuraba.search.vocab import vocabulary
+from shuraba.search.selectors import SearchPage, title_search_params
 from shuraba.taxonomy.models import AxisValue, Tag
 
 FIELD_GROUPS = {
@@ -109,8 +108,8 @@ def _url(query: SearchQuery, page: int) -> str:
 
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
-    query = query_from_params(request_params(request), vocabulary())
-    page = title_search(viewer=viewer_from_request(request), query=query)
+    page = title_search_params(viewer=viewer_from_request(request), params=request_params(request))
+    query = page.query
     if query.page > page.pages:
         raise BadQuery("page", f"page {query.page} is past the last page ({page.pages})")
     tag_counts = page.facets.get("tags", {})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -11,8 +11,11 @@ from rapidfuzz import fuzz, process
 from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
 from shuraba.core.errors import BadQuery
+from shuraba.search.index import newest_vocabulary_change
 from shuraba.search.query import PROFILE_DIMENSIONS, RANGE_AXES
-from shuraba.taxonomy.models import AxisValue, Tag, TaxonomyState
+from shuraba.taxonomy.models import AxisValue, Tag
+
+MAX_PARSED = 2048  # parsed queries remembered per vocabulary
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,13 @@ class Vocabulary:
     tags: frozenset[str]
     values: dict[str, tuple[str, ...]]  # dimension -> value keys (country: any ISO code, checked by shape)
     ranks: dict[str, dict[str, int]]  # range axis -> value key -> rank
+    # Queries already parsed against this vocabulary (params.query_from_params), by their parameters.
+    parsed: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: object, query: object) -> None:
+        if len(self.parsed) >= MAX_PARSED:
+            self.parsed.clear()
+        self.parsed[key] = query
 
     def closest(self, word: str, choices: tuple[str, ...] | frozenset[str]) -> str:
         found = process.extract(word, list(choices), scorer=fuzz.ratio, limit=3, score_cutoff=60)
@@ -57,13 +67,10 @@ class Vocabulary:
         )
 
 
-def _state() -> str:
-    state = TaxonomyState.objects.first()
-    return f"{state.version}@{state.synced_at.isoformat()}" if state else ""
-
-
 @lru_cache(maxsize=4)
-def _load(state: str) -> Vocabulary:
+def vocabulary_at(version: tuple[int, str]) -> Vocabulary:
+    """The vocabulary as of a vocabulary change (index.newest_vocabulary_change; the search index keeps the
+    version it was built with, so a query is parsed with the names the index knows)."""
     values: dict[str, list[str]] = {d: [] for d in PROFILE_DIMENSIONS}
     ranks: dict[str, dict[str, int]] = {axis: {} for axis in RANGE_AXES}
     for axis, key, rank in AxisValue.objects.order_by("axis__order", "order").values_list("axis__key", "key", "rank"):
@@ -86,5 +93,5 @@ def _load(state: str) -> Vocabulary:
 
 
 def vocabulary() -> Vocabulary:
-    """The current vocabulary, cached per synced taxonomy version."""
-    return _load(_state())
+    """The current vocabulary, cached per vocabulary change (one indexed read)."""
+    return vocabulary_at(newest_vocabulary_change())

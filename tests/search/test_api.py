@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.test import Client
 
 from shuraba.accounts.policies import AGE_GATED_RATINGS
@@ -97,3 +99,37 @@ def test_every_alternative_title_finds_its_title(unverified: Client) -> None:
                 i["slug"] for i in unverified.get("/api/v1/search", {"q": alt.text, "per_page": "100"}).json()["items"]
             ]
             assert title.slug in slugs, (title.slug, alt.text)
+
+
+def test_a_synced_vocabulary_is_searchable_at_once_and_an_unchanged_sync_rebuilds_nothing(
+    unverified: Client, tmp_path: Path
+) -> None:
+    from shuraba.catalog.models import VOCABULARY_CHANGE, CatalogChange  # noqa: PLC0415
+    from shuraba.taxonomy.services import TAXONOMY_PATH, taxonomy_sync  # noqa: PLC0415
+
+    before = unverified.get("/api/v1/search", {"include": "lighthouse-keepers"})
+    assert before.status_code == 400
+    assert "unknown tag 'lighthouse-keepers'" in before.json()["detail"]
+    announced = CatalogChange.objects.filter(title_id=VOCABULARY_CHANGE).count()
+    taxonomy_sync()
+    assert CatalogChange.objects.filter(title_id=VOCABULARY_CHANGE).count() == announced
+    edited = tmp_path / "taxonomy.toml"
+    tag = '[[tags]]\nname = "Lighthouse Keepers"\ncategory = "genre"\ndefinition = "Someone tends a light."\n\n'
+    text = TAXONOMY_PATH.read_text()
+    start = text.index("[[tags]]")
+    edited.write_text(text[:start] + tag + text[start:])
+    taxonomy_sync(path=edited)
+    assert CatalogChange.objects.filter(title_id=VOCABULARY_CHANGE).count() == announced + 1
+    after = unverified.get("/api/v1/search", {"include": "lighthouse-keepers"})
+    assert after.status_code == 200, after.json()
+    assert after.json()["total"] == 0
+
+
+def test_a_changed_title_changes_its_card_in_the_next_search(unverified: Client) -> None:
+    title = services.title_create(slug="quiet-harbour", title="Quiet Harbour", source="editor", content_rating="teen")
+    first = unverified.get("/api/v1/search", {"q": "quiet harbour"}).json()["items"]
+    assert [(i["title"], i["year"]) for i in first] == [("Quiet Harbour", None)]
+    services.title_update(title=title, changes={"title": "Quiet Harbour Lights"}, source="editor")
+    second = unverified.get("/api/v1/search", {"q": "quiet harbour"}).json()["items"]
+    assert [i["title"] for i in second] == ["Quiet Harbour Lights"]
+    assert second[0]["url"] == "/titles/quiet-harbour/"
