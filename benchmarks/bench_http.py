@@ -62,8 +62,9 @@ class Client:
             return 0, b""
 
 
-def server_start(scale_dir: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def server_start(scale_dir: Path, port: int, workers: int, log: Path, *, cold: bool) -> subprocess.Popen[bytes]:
     env = {**os.environ, "SHURABA_DATA_DIR": str(scale_dir), "SHURABA_LOG_LEVEL": "WARNING"}
+    env["SHURABA_SEARCH_CACHE_RESULTS"] = "0" if cold else "1"
     command = [str(Path(sys.executable).with_name("shuraba")), "serve", "--port", str(port), "--workers", str(workers)]
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
@@ -208,7 +209,7 @@ def run(args: argparse.Namespace, scale_dir: Path) -> dict[str, Any]:
     cases = [c for c in cases_build() if c.viewer == "anon"]
     port, log = free_port(), VAR / "logs" / f"http-{args.scale}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    server = server_start(scale_dir, port, args.workers, log)
+    server = server_start(scale_dir, port, args.workers, log, cold=args.cold)
     try:
         warm_s = warm_up(port, [url(c) for c in cases if c.query.page == 1], args.workers)
         urls = resolve(port, cases)
@@ -221,7 +222,7 @@ def run(args: argparse.Namespace, scale_dir: Path) -> dict[str, Any]:
         server_stop(server)
     extra = {"warm_up_s": round(warm_s, 1), "workers_rss_mib": rss, "client_cpu_cores": round(client_cpu, 2)}
     result, shapes = report(args, cases, samples, pairs, extra)
-    path = results_write(f"http-{args.scale}", {**result, "shapes": shapes})
+    path = results_write(f"http-{args.scale}{'-cold' if args.cold else ''}", {**result, "shapes": shapes})
     report_print(result, shapes)
     print(f"\nwritten {path}")
     return result
@@ -243,6 +244,7 @@ def report(
     client = f"python http.client, keep-alive; latency: 1 connection; throughput: {args.concurrency} threads"
     result = {
         "scale": args.scale,
+        "results_remembered": not args.cold,
         "workers": args.workers,
         "client": f"{client} x {args.seconds} s per round",
         "queries": len(cases),
@@ -271,7 +273,8 @@ def report_print(result: dict[str, Any], shapes: list[list[object]]) -> None:
     print(table(("shape", "HTTP p50 ms", "HTTP p95 ms"), shapes))
     slowest = ", ".join(f"{r[0]} {r[1]}" for r in shapes[:5])
     status_append(
-        f"http-{result['scale']}: p50 {result['http_p50_ms']} ms p95 {result['http_p95_ms']} ms "
+        f"http-{result['scale']}{'' if result['results_remembered'] else ' cold'}: "
+        f"p50 {result['http_p50_ms']} ms p95 {result['http_p95_ms']} ms "
         f"({result['queries']} anonymous queries x {result['rounds']}); throughput search "
         f"{result['search_rps_median']:.0f}/s vs healthz {result['healthz_rps_median']:.0f}/s "
         f"= {result['ratio_median']:.3f}x; slowest shapes (p50 ms): {slowest}"

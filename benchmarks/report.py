@@ -38,11 +38,12 @@ def inprocess() -> None:
 
 def http() -> None:
     rows = []
-    for scale in SCALES:
-        r = _load(f"http-{scale}")
+    for scale, cold in ((scale, cold) for scale in SCALES for cold in (False, True)):
+        r = _load(f"http-{scale}{'-cold' if cold else ''}")
         if r:
             rss = "/".join(str(x) for x in r["workers_rss_mib"])
-            rows.append([scale, r["queries"], r["http_p50_ms"], r["http_p95_ms"], r["search_rps_median"]])
+            label = f"{scale}, {'cold (no results remembered)' if cold else 'results remembered'}"
+            rows.append([label, r["queries"], r["http_p50_ms"], r["http_p95_ms"], r["search_rps_median"]])
             rows[-1] += [r["healthz_rps_median"], r["ratio_median"], rss, _when(r)]
     headers = ("scale", "queries", "HTTP p50 ms", "HTTP p95 ms", "search req/s", "healthz req/s", "ratio")
     print(table((*headers, "worker RSS MiB", "measured"), rows))

@@ -35,6 +35,9 @@ def _arguments() -> argparse.Namespace:
             command.add_argument("--workers", type=int, default=2)
             command.add_argument("--concurrency", type=int, default=8, help="client threads in throughput rounds")
             command.add_argument("--seconds", type=float, default=10.0, help="length of one throughput round")
+            command.add_argument(
+                "--cold", action="store_true", help="the server remembers no results (SHURABA_SEARCH_CACHE_RESULTS=0)"
+            )
         if name == "postgres":
             command.add_argument("--keep", action="store_true", help="keep the loaded cluster for another run")
             command.add_argument("--reuse", action="store_true", help="use the kept cluster as it is")
@@ -49,6 +52,10 @@ def main() -> None:
 
         bench_postgres.run(args)
         return
+    if args.command != "http":
+        # Engine against the reference and tantivy: cold answers on both sides (neither of them remembers
+        # results); the index still keeps its derived columns, as it does in production.
+        os.environ["SHURABA_SEARCH_CACHE_RESULTS"] = "0"
     database = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
     django_setup(args.scale, database=database)
     if args.command == "http":

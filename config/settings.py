@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("SHURABA_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -17,6 +18,14 @@ def _env_bool(name: str, *, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _search_cache_bytes() -> int:
+    """SHURABA_SEARCH_CACHE_MB: memory for what the search index derives and remembers (per worker)."""
+    value = os.environ.get("SHURABA_SEARCH_CACHE_MB", "256").strip()
+    if not value.isdigit() or len(value) > 6:
+        raise ImproperlyConfigured(f"SHURABA_SEARCH_CACHE_MB must be a whole number of megabytes, got {value[:40]!r}")
+    return int(value) * 1024 * 1024
 
 
 def _secret_key() -> str:
@@ -34,6 +43,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("SHURABA_DEBUG", default=False)
+SEARCH_CACHE_BYTES = _search_cache_bytes()
+# Off: every search is answered afresh (the benchmarks' cold runs); derived columns are still kept.
+SEARCH_CACHE_RESULTS = _env_bool("SHURABA_SEARCH_CACHE_RESULTS", default=True)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("SHURABA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]

@@ -144,7 +144,7 @@ def text_match(index: SearchIndex, text: str, within: BitMap) -> TextMatch:
         if not candidates:
             return TextMatch.of({})
     if not grams or len(candidates) > SCAN_ABOVE:
-        return index.cached(("text-scan", needle), lambda: TextMatch.of(index.scan_text_tiers(needle)))  # type: ignore[no-any-return]
+        return index.cached(("text-scan", needle), lambda: TextMatch.of(index.scan_text_tiers(needle)), result=True)  # type: ignore[no-any-return]
     tiers = {}
     for slot in candidates:
         tier = max((_tier(name, needle) for name in index.names[slot]), default=0)
@@ -245,7 +245,7 @@ def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, fac
     the same popular search from another reader, only sorts and slices."""
     with index.lock:
         key = (replace(query, sort="relevance", page=1, per_page=1), shown_ratings(viewer), viewer.reveal_spoilers)
-        result, text = index.cached(("matches", key), lambda: _matches(index, query, viewer))
+        result, text = index.cached(("matches", key), lambda: _matches(index, query, viewer), result=True)
         slots = slots_array(result)
         page = (
             _page(index, query, slots, text, open_only=not viewer.reveal_spoilers)
@@ -258,6 +258,6 @@ def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, fac
         items = "[" + ", ".join(index.card_json(slot) for slot in page_slots) + "]"
         if not facets:
             return EngineResult(pks=pks, total=len(result), facets={}, cards=cards, items_json=items)
-        counts = index.cached(("facets", key), lambda: _facets(index, result, viewer))
-        text = index.cached(("facets-json", key), lambda: json.dumps(counts, ensure_ascii=False))
+        counts = index.cached(("facets", key), lambda: _facets(index, result, viewer), result=True)
+        text = index.cached(("facets-json", key), lambda: json.dumps(counts, ensure_ascii=False), result=True)
         return EngineResult(pks=pks, total=len(result), facets=counts, cards=cards, facets_json=text, items_json=items)

@@ -18,18 +18,19 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from pyroaring import BitMap
 
 from shuraba.catalog.models import VOCABULARY_CHANGE, CatalogChange
+from shuraba.search.cache import Cache
 from shuraba.search.loader import TitleRow, rows_load
 from shuraba.search.normalize import text_normalize
 
 MISSING = -1
 POPULARITY_BUCKETS = 40  # log2 buckets; the edge buckets of a range are checked value by value
 COLUMNS = ("score", "popularity", "date", "pk")
-MAX_CACHED = 4096  # cached bitmaps, columns and text matches; all dropped on every catalog change
 MAX_CARD_TEXTS = 50_000  # serialized cards kept (about 20 MB); a changed title drops its own
 TAG_WIDTH = 24  # tag codes kept per title in a dense row; a title with more keeps the rest in `overflow`
 RANGE_NUMBERS = ("year", "score", "centrality", "intensity")
@@ -103,7 +104,7 @@ class SearchIndex:
         self.slot_tags = np.full((0, TAG_WIDTH), MISSING, dtype=np.int32)
         self.overflow: dict[int, list[int]] = {}
         self.overflow_slots = BitMap()
-        self._caches: dict[object, object] = {}
+        self._cache = Cache(settings.SEARCH_CACHE_BYTES, results=settings.SEARCH_CACHE_RESULTS)
 
     @classmethod
     def from_database(cls) -> SearchIndex:
@@ -239,7 +240,7 @@ class SearchIndex:
                     self._remove(self.slot_of[pk])
             self._insert_many(rows.values())
             self.version = version
-            self._caches.clear()
+            self._cache.clear()
 
     def _gather_tags(self, row: TitleRow, slot: int, pending: dict[tuple[Any, ...], list[int]]) -> None:
         codes = []
@@ -354,12 +355,9 @@ class SearchIndex:
         ranks: np.ndarray = self.cached(("rank", sort), compute)
         return ranks
 
-    def cached(self, key: object, compute: Callable[[], Any]) -> Any:
-        if key not in self._caches:
-            if len(self._caches) > MAX_CACHED:
-                self._caches.clear()
-            self._caches[key] = compute()
-        return self._caches[key]
+    def cached(self, key: object, compute: Callable[[], Any], *, result: bool = False) -> Any:
+        """Derived data (or with `result`, one search's answer) kept until the next catalog change."""
+        return self._cache.get(key, compute, result=result)
 
 
 NEWEST_SQL = f"SELECT id, token FROM {CatalogChange._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608

@@ -41,3 +41,18 @@ def test_console_script_reports_a_bad_argument_without_a_traceback(tmp_path: Pat
     assert result.returncode != 0
     assert "file not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "1e3", "99999999"])
+def test_console_script_reports_a_bad_setting_without_a_traceback(tmp_path: Path, value: str) -> None:
+    result = subprocess.run(  # noqa: S603
+        [SHURABA, "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "SHURABA_SEARCH_CACHE_MB": value},
+    )
+    assert result.returncode == 2
+    assert "SHURABA_SEARCH_CACHE_MB must be a whole number of megabytes" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import numpy as np
+from pyroaring import BitMap
+
+from shuraba.search.cache import Cache, nbytes
+
+
+def _column(n: int) -> np.ndarray:
+    return np.zeros(n, dtype=np.int64)
+
+
+def test_least_recently_used_values_leave_first_when_the_budget_is_spent() -> None:
+    cache = Cache(budget=3 * nbytes(_column(1000)))
+    calls: list[str] = []
+
+    def compute(name: str) -> np.ndarray:
+        calls.append(name)
+        return _column(1000)
+
+    for name in ("a", "b", "c"):
+        cache.get(name, lambda name=name: compute(name))
+    cache.get("a", lambda: compute("a"))  # a is now the most recently used
+    cache.get("d", lambda: compute("d"))  # b leaves
+    assert calls == ["a", "b", "c", "d"]
+    cache.get("a", lambda: compute("a"))
+    cache.get("b", lambda: compute("b"))
+    assert calls == ["a", "b", "c", "d", "b"]
+    assert cache.used <= cache.budget
+    assert len(cache) == 3
+
+
+def test_a_value_larger_than_the_budget_is_answered_but_not_kept() -> None:
+    cache = Cache(budget=1000)
+    first = cache.get("big", lambda: _column(10_000))
+    assert len(first) == 10_000
+    assert (len(cache), cache.used) == (0, 0)
+
+
+def test_results_can_be_switched_off_while_derived_data_is_kept() -> None:
+    cache = Cache(budget=10_000_000, results=False)
+    counted = [0]
+
+    def compute() -> BitMap:
+        counted[0] += 1
+        return BitMap(range(0, 100_000, 7))
+
+    for _ in range(3):
+        cache.get("result", compute, result=True)
+        cache.get("derived", compute)
+    assert counted[0] == 4  # three fresh results, one derived value
+    assert len(cache) == 1
+
+
+def test_sizes_count_what_containers_hold() -> None:
+    facets = {f"tag-{n}": n for n in range(2000)}
+    assert nbytes(facets) > 2000 * 50
+    assert nbytes((_column(1000), "x" * 5000)) > 8000 + 5000
+    assert nbytes(BitMap(range(100_000))) < nbytes(_column(100_000))
+
+
+def test_a_small_budget_bounds_the_index_and_changes_no_answer(db: None) -> None:
+    from django.test import override_settings  # noqa: PLC0415
+
+    from shuraba.accounts.policies import Viewer  # noqa: PLC0415
+    from shuraba.search.engine import engine_search  # noqa: PLC0415
+    from shuraba.search.index import SearchIndex  # noqa: PLC0415
+    from shuraba.search.query import SORTS, SearchQuery  # noqa: PLC0415
+    from shuraba.taxonomy.models import Tag  # noqa: PLC0415
+
+    queries = [
+        SearchQuery(include_tags=(slug,), sort=sort, per_page=100)
+        for slug in Tag.objects.order_by("slug").values_list("slug", flat=True)[:12]
+        for sort in SORTS
+    ]
+    queries += [SearchQuery(q=word) for word in ("a", "the", "love", "ko")]
+    viewer = Viewer(is_adult=True, reveal_spoilers=True)
+    roomy = SearchIndex.from_database()
+    with override_settings(SEARCH_CACHE_BYTES=60_000):
+        tight = SearchIndex.from_database()
+    for _ in range(2):
+        for query in queries:
+            assert engine_search(tight, query, viewer) == engine_search(roomy, query, viewer), query
+            assert tight._cache.used <= 60_000
+    assert roomy._cache.used > 60_000  # the roomy index kept more than the tight one could
