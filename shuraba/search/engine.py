@@ -124,6 +124,11 @@ class TextMatch:
         order = np.argsort(slots)
         return cls(BitMap(slots.tolist()), slots[order], values[order])
 
+    @classmethod
+    def of_arrays(cls, slots: np.ndarray, tiers: np.ndarray) -> TextMatch:
+        """From ascending slots and their tiers."""
+        return cls(BitMap(slots.tolist()), slots, tiers)
+
     def tiers_of(self, slots: np.ndarray) -> np.ndarray:
         found: np.ndarray = self.tiers[np.searchsorted(self.slots, slots)]
         return found
@@ -144,7 +149,7 @@ def text_match(index: SearchIndex, text: str, within: BitMap) -> TextMatch:
         if not candidates:
             return TextMatch.of({})
     if not grams or len(candidates) > SCAN_ABOVE:
-        return index.cached(("text-scan", needle), lambda: TextMatch.of(index.scan_text_tiers(needle)), result=True)  # type: ignore[no-any-return]
+        return index.cached(("text-scan", needle), lambda: TextMatch.of_arrays(*index.scan_text(needle)), result=True)  # type: ignore[no-any-return]
     tiers = {}
     for slot in candidates:
         tier = max((_tier(name, needle) for name in index.names[slot]), default=0)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from shuraba.search.engine import _tier
+from shuraba.search.index import SearchIndex
+from shuraba.search.normalize import text_normalize
+
+
+def _brute_force(index: SearchIndex, needle: str) -> dict[int, int]:
+    tiers = {}
+    for slot, names in enumerate(index.names):
+        tier = max((_tier(name, needle) for name in names), default=0)
+        if tier:
+            tiers[slot] = tier
+    return tiers
+
+
+def test_the_vectorized_scan_finds_what_checking_every_name_finds(db: None) -> None:
+    index = SearchIndex.from_database()
+    names = sorted({name for slot_names in index.names for name in slot_names})
+    needles = {"a", "o", "ko", "no", " ", "the", "x", "𠮷", "愛", "사랑", "zzzz"}
+    needles |= {name for name in names[::7]}  # whole names: exact matches
+    needles |= {name[:4] for name in names[::5]} | {name[2:6] for name in names[::3] if len(name) > 6}
+    for needle in sorted(needles):
+        needle = text_normalize(needle) or needle
+        slots, tiers = index.scan_text(needle)
+        assert dict(zip(slots.tolist(), tiers.tolist(), strict=True)) == _brute_force(index, needle), needle
+        assert slots.tolist() == sorted(set(slots.tolist()))
+    assert any(3 in index.scan_text(name)[1].tolist() for name in names[:5])
+
+
+def test_names_beyond_the_basic_multilingual_plane_are_scanned_too(db: None) -> None:
+    from shuraba.catalog import services  # noqa: PLC0415
+
+    title = services.title_create(slug="yoshi-house", title="Yoshi House", source="editor", content_rating="teen")
+    services.title_alt_title_add(title=title, kind="native", text="𠮷野の家", source="editor")
+    index = SearchIndex.from_database()
+    slot = index.slot_of[title.pk]
+    for needle in ("𠮷", "𠮷野", "の家", "𠮷野の家"):
+        slots, tiers = index.scan_text(needle)
+        assert dict(zip(slots.tolist(), tiers.tolist(), strict=True)) == _brute_force(index, needle), needle
+        assert slot in slots.tolist(), needle
+    assert index.scan_text("𠮷野の家")[1][index.scan_text("𠮷野の家")[0].tolist().index(slot)] == 3
