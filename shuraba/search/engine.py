@@ -134,11 +134,12 @@ class TextMatch:
         return found
 
 
-SCAN_ABOVE = 4000  # more trigram candidates than this: one scan of all names beats checking each
+SCAN_ALL_ABOVE = 1 / 3  # trigram candidates above this share of the catalog: scan every name (cached)
 
 
 def text_match(index: SearchIndex, text: str, within: BitMap) -> TextMatch:
-    """Titles among `within` whose any name contains the normalized text."""
+    """Titles among `within` whose any name contains the normalized text: the titles holding every trigram
+    of the text are candidates, and a scan of their names confirms them and finds exact and prefix matches."""
     needle = text_normalize(text)
     if not needle:
         return TextMatch.of({})
@@ -148,14 +149,9 @@ def text_match(index: SearchIndex, text: str, within: BitMap) -> TextMatch:
         candidates &= index.grams.get(gram) or BitMap()
         if not candidates:
             return TextMatch.of({})
-    if not grams or len(candidates) > SCAN_ABOVE:
+    if not grams or len(candidates) > SCAN_ALL_ABOVE * index.size:
         return index.cached(("text-scan", needle), lambda: TextMatch.of_arrays(*index.scan_text(needle)), result=True)  # type: ignore[no-any-return]
-    tiers = {}
-    for slot in candidates:
-        tier = max((_tier(name, needle) for name in index.names[slot]), default=0)
-        if tier:
-            tiers[slot] = tier
-    return TextMatch.of(tiers)
+    return TextMatch.of_arrays(*index.scan_text(needle, slots_array(candidates)))
 
 
 def _needle_grams(needle: str) -> set[int]:

@@ -277,14 +277,16 @@ class SearchIndex:
             self._card_texts[slot] = text
         return text
 
-    def scan_text(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
-        """Every slot with a name containing `needle`, ascending, and its best tier (3 exact, 2 prefix,
-        1 contains), from one vectorized scan of all names joined by newlines. For needles too short
-        for trigrams or matching very many titles."""
+    def scan_text(self, needle: str, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Every slot (of `among`, ascending, when given) with a name containing `needle`, ascending, and
+        its best tier (3 exact, 2 prefix, 1 contains): a vectorized scan of the names joined by newlines,
+        all of them or only those of `among` (the trigram candidates)."""
         points, starts, counts = self.cached("joined-names", self._joined_names)
         codes = [ord(char) for char in needle]
         if not codes or max(codes) > np.iinfo(points.dtype).max:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if among is not None:
+            points, starts = _gather_names(points, starts, among)
         # Start from the needle's rarest character, then keep the positions where every other one follows.
         rarest = min(range(len(codes)), key=lambda k: counts.get(codes[k], 0))
         found = np.flatnonzero(points == codes[rarest]) - rarest
@@ -295,6 +297,8 @@ class SearchIndex:
         prefix = points[found - 1] == NEWLINE
         tiers = 1 + prefix + (prefix & (points[found + len(codes)] == NEWLINE))
         slots = np.searchsorted(starts, found, side="right") - 1
+        if among is not None:
+            slots = among[slots]
         first = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]]) if len(slots) else slots
         best: np.ndarray = np.maximum.reduceat(tiers, first) if len(slots) else tiers.astype(np.int64)
         return slots[first].astype(np.int64), best.astype(np.int64)
@@ -417,6 +421,18 @@ CARD_FIELDS = (
     "subgenres",
     "tags",
 )
+
+
+def _gather_names(points: np.ndarray, starts: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The joined names of the `among` slots only, after one newline, and where each slot begins there."""
+    ends = np.append(starts[1:], len(points))
+    lengths = ends[among] - starts[among]
+    begins = np.concatenate([[1], 1 + np.cumsum(lengths)[:-1]]).astype(np.int64)
+    positions = np.repeat(starts[among] - begins, lengths) + np.arange(1, 1 + int(lengths.sum()))
+    text = np.empty(len(positions) + 1, dtype=points.dtype)
+    text[0] = NEWLINE
+    text[1:] = points[positions]
+    return text, begins
 
 
 def card_item(pk: int, card: tuple[Any, ...]) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import numpy as np
+
 from shuraba.search.engine import _tier
 from shuraba.search.index import SearchIndex
 from shuraba.search.normalize import text_normalize
@@ -18,13 +20,18 @@ def test_the_vectorized_scan_finds_what_checking_every_name_finds(db: None) -> N
     index = SearchIndex.from_database()
     names = sorted({name for slot_names in index.names for name in slot_names})
     needles = {"a", "o", "ko", "no", " ", "the", "x", "𠮷", "愛", "사랑", "zzzz"}
-    needles |= {name for name in names[::7]}  # whole names: exact matches
+    needles |= set(names[::7])  # whole names: exact matches
     needles |= {name[:4] for name in names[::5]} | {name[2:6] for name in names[::3] if len(name) > 6}
-    for needle in sorted(needles):
-        needle = text_normalize(needle) or needle
+    every_third = np.arange(0, index.size, 3, dtype=np.int64)
+    for raw in sorted(needles):
+        needle = text_normalize(raw) or raw
+        expected = _brute_force(index, needle)
         slots, tiers = index.scan_text(needle)
-        assert dict(zip(slots.tolist(), tiers.tolist(), strict=True)) == _brute_force(index, needle), needle
+        assert dict(zip(slots.tolist(), tiers.tolist(), strict=True)) == expected, needle
         assert slots.tolist() == sorted(set(slots.tolist()))
+        slots, tiers = index.scan_text(needle, every_third)  # only some titles' names (the trigram candidates)
+        among = {slot: tier for slot, tier in expected.items() if slot % 3 == 0}
+        assert dict(zip(slots.tolist(), tiers.tolist(), strict=True)) == among, needle
     assert any(3 in index.scan_text(name)[1].tolist() for name in names[:5])
 
 

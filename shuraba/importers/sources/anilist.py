@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ import httpx
 from shuraba.importers.records import RowError, SourceCreator, SourceRecord, SourceTag
 from shuraba.importers.sources import CatalogAdapter
 from shuraba.importers.sources import fieldmap as f
+from shuraba.importers.sources.base import AdapterBase
 from shuraba.importers.sources.paging import (
     BadPageStreak,
     Budget,
@@ -29,12 +29,8 @@ from shuraba.importers.sources.paging import (
     fuzzy_date_int,
 )
 from shuraba.importers.sources.ratelimit import (
-    Clock,
-    Limiter,
     Rate,
-    Sleep,
     SourceOutage,
-    Throttle,
     status_error,
 )
 
@@ -273,18 +269,11 @@ def _graphql_message(payload: Mapping[str, Any]) -> str:
     return "AniList answered with errors and no data"
 
 
-class AniListAdapter:
-    name = NAME
-    label = LABEL
-    rules = RULES
-    filters = FILTERS
-
-    def __init__(self, *, clock: Clock = time.time, sleep: Sleep = time.sleep) -> None:
-        limiter = Limiter(Rate(1, 60 / DEFAULT_PER_MINUTE), clock=clock, sleep=sleep)
-        self.throttle = Throttle(LABEL, limiter, adapt_per_minute=True)
-
-    def parse_page(self, payload: Any, *, where: str) -> list[SourceRecord | RowError]:
-        return page_read(payload, where=where)[0]
+class AniListAdapter(AdapterBase):
+    name, label, rules, filters = NAME, LABEL, RULES, FILTERS
+    rates = (Rate(1, 60 / DEFAULT_PER_MINUTE),)
+    adapt_per_minute = True
+    page_read = staticmethod(page_read)
 
     def variables(self, filters: Mapping[str, Any], since: dt.date | None) -> dict[str, Any]:
         checked = filters_check(NAME, FILTERS, filters)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -19,8 +18,9 @@ from rapidfuzz import process
 from shuraba.importers.records import RowError, SourceCreator, SourceRecord, SourceTag
 from shuraba.importers.sources import CatalogAdapter
 from shuraba.importers.sources import fieldmap as f
+from shuraba.importers.sources.base import AdapterBase
 from shuraba.importers.sources.paging import BadPageStreak, Budget, FilterSpec, PageCursor, Row, filters_check
-from shuraba.importers.sources.ratelimit import Clock, Limiter, Rate, Sleep, SourceError, Throttle, status_error
+from shuraba.importers.sources.ratelimit import Rate, SourceError, Throttle, status_error
 
 NAME = "mal"
 LABEL = "Jikan (MyAnimeList)"
@@ -215,17 +215,10 @@ def page_read(payload: Any, *, where: str) -> tuple[list[Row], bool | None]:
     return rows, has_next if isinstance(has_next, bool) else None
 
 
-class JikanAdapter:
-    name = NAME
-    label = LABEL
-    rules = RULES
-    filters = FILTERS
-
-    def __init__(self, *, clock: Clock = time.time, sleep: Sleep = time.sleep) -> None:
-        self.throttle = Throttle(LABEL, Limiter(Rate(3, 1.0), Rate(60, 60.0), clock=clock, sleep=sleep))
-
-    def parse_page(self, payload: Any, *, where: str) -> list[SourceRecord | RowError]:
-        return page_read(payload, where=where)[0]
+class JikanAdapter(AdapterBase):
+    name, label, rules, filters = NAME, LABEL, RULES, FILTERS
+    rates = (Rate(3, 1.0), Rate(60, 60.0))
+    page_read = staticmethod(page_read)
 
     def fetch(
         self,

@@ -21,9 +21,10 @@ from rapidfuzz import process
 from shuraba.importers.records import RowError, SourceCreator, SourceRecord, SourceTag
 from shuraba.importers.sources import CatalogAdapter
 from shuraba.importers.sources import fieldmap as f
+from shuraba.importers.sources.base import AdapterBase
 from shuraba.importers.sources.mangaupdates import mu_id_from_link
 from shuraba.importers.sources.paging import BadPageStreak, Budget, FilterSpec, Row, filters_check
-from shuraba.importers.sources.ratelimit import Clock, Limiter, Rate, Sleep, SourceError, Throttle, status_error
+from shuraba.importers.sources.ratelimit import Clock, Rate, Sleep, SourceError, status_error
 from shuraba.importers.sources.windows import PAGE_SIZE, RESULT_CAP, Params, Window
 
 NAME = "mangadex"
@@ -255,20 +256,15 @@ def _error_detail(payload: Mapping[str, Any]) -> str:
     return "no detail"
 
 
-class MangaDexAdapter:
-    name = NAME
-    label = LABEL
-    rules = RULES
-    filters = FILTERS
+class MangaDexAdapter(AdapterBase):
+    name, label, rules, filters = NAME, LABEL, RULES, FILTERS
+    rates = (Rate(5, 1.0),)
+    page_read = staticmethod(page_read)
     result_cap = RESULT_CAP
 
     def __init__(self, *, clock: Clock = time.time, sleep: Sleep = time.sleep) -> None:
-        self.clock = clock
-        self.throttle = Throttle(LABEL, Limiter(Rate(5, 1.0), clock=clock, sleep=sleep))
+        super().__init__(clock=clock, sleep=sleep)
         self._tag_ids: dict[str, str] = {}
-
-    def parse_page(self, payload: Any, *, where: str) -> list[SourceRecord | RowError]:
-        return page_read(payload, where=where)[0]
 
     def fetch(
         self,

@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import re
 import string
-import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -20,8 +19,9 @@ import httpx
 from shuraba.importers.records import RowError, SourceCreator, SourceRecord, SourceTag
 from shuraba.importers.sources import CatalogAdapter
 from shuraba.importers.sources import fieldmap as f
+from shuraba.importers.sources.base import AdapterBase
 from shuraba.importers.sources.paging import BadPageStreak, Budget, FilterSpec, PageCursor, Row, filters_check
-from shuraba.importers.sources.ratelimit import Clock, Limiter, Rate, Sleep, Throttle, status_error
+from shuraba.importers.sources.ratelimit import Rate, Throttle, status_error
 
 NAME = "mangaupdates"
 LABEL = "MangaUpdates"
@@ -306,17 +306,10 @@ def _has_next(payload: Mapping[str, Any], count: int) -> bool:
     return count > 0
 
 
-class MangaUpdatesAdapter:
-    name = NAME
-    label = LABEL
-    rules = RULES
-    filters = FILTERS
-
-    def __init__(self, *, clock: Clock = time.time, sleep: Sleep = time.sleep) -> None:
-        self.throttle = Throttle(LABEL, Limiter(Rate(1, 1.0), clock=clock, sleep=sleep))
-
-    def parse_page(self, payload: Any, *, where: str) -> list[SourceRecord | RowError]:
-        return page_read(payload, where=where)[0]
+class MangaUpdatesAdapter(AdapterBase):
+    name, label, rules, filters = NAME, LABEL, RULES, FILTERS
+    rates = (Rate(1, 1.0),)
+    page_read = staticmethod(page_read)
 
     def fetch(
         self,
