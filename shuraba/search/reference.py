@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Collate
 
 from shuraba.accounts import policies
@@ -107,6 +108,18 @@ def _text_tiers(text: str) -> dict[int, int]:
     return tiers
 
 
+TEXT_TABLE = "search_reference_text"
+
+
+def _text_table_fill(tiers: dict[int, int]) -> None:
+    """The matching titles and their tiers in a temporary table the query joins (any number of them:
+    passed as parameters, 160,000 ids overflow SQLite's variable limit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {TEXT_TABLE} (title_id bigint PRIMARY KEY, tier integer)")
+        cursor.execute(f"DELETE FROM {TEXT_TABLE}")  # noqa: S608 (our own name)
+        cursor.executemany(f"INSERT INTO {TEXT_TABLE} (title_id, tier) VALUES (%s, %s)", list(tiers.items()))  # noqa: S608
+
+
 def _ordered(
     queryset: QuerySet[Title], query: SearchQuery, tiers: dict[int, int], *, open_only: bool
 ) -> QuerySet[Title]:
@@ -118,8 +131,10 @@ def _ordered(
         return queryset.order_by(F(column).desc(nulls_last=True), "pk")
     order: list[str] = []
     if tiers:  # (an annotation that is a bare constant would read as "ORDER BY 0" on PostgreSQL)
-        tier = Case(
-            *[When(pk=pk, then=Value(t)) for pk, t in tiers.items()], default=Value(0), output_field=IntegerField()
+        tier = RawSQL(  # noqa: S611 (constant SQL over our own table names; no input reaches it)
+            f"SELECT tier FROM {TEXT_TABLE} WHERE title_id = {Title._meta.db_table}.id",  # noqa: S608
+            (),
+            output_field=IntegerField(),
         )
         queryset = queryset.annotate(tier=tier)
         order.append("-tier")
@@ -171,7 +186,9 @@ def reference_search(query: SearchQuery, viewer: Viewer, *, facets: bool = True)
     tiers: dict[int, int] = {}
     if query.q:
         tiers = _text_tiers(query.q)
-        queryset = queryset.filter(pk__in=list(tiers))
+        _text_table_fill(tiers)
+        matching = RawSQL(f"SELECT title_id FROM {TEXT_TABLE}", ())  # noqa: S608, S611 (constant SQL)
+        queryset = queryset.filter(pk__in=matching)
     total = queryset.count()
     pks = list(
         _ordered(queryset, query, tiers, open_only=open_only).values_list("pk", flat=True)[
