@@ -77,10 +77,11 @@ def postgres() -> None:
 
 
 def shapes(limit: int = 12) -> None:
-    r, h = _load(f"inprocess-{BIG}"), _load(f"http-{BIG}")
+    r, cold, warm = _load(f"inprocess-{BIG}"), _load(f"http-{BIG}-cold"), _load(f"http-{BIG}")
     if not r:
         return
-    over_http = {row[0]: row[1] for row in h["shapes"]} if h else {}
+    over_http = {row[0]: row[1] for row in cold["shapes"]} if cold else {}
+    remembered = {row[0]: row[1] for row in warm["shapes"]} if warm else {}
     rows = [
         [
             s["shape"],
@@ -89,10 +90,12 @@ def shapes(limit: int = 12) -> None:
             s["engine p50 ms"],
             s["engine p95 ms"],
             over_http.get(s["shape"], "-"),
+            remembered.get(s["shape"], "-"),
         ]
         for s in r["shapes"][:limit]
     ]
-    print(table(("shape (200k)", "queries", "median total", "engine p50 ms", "engine p95 ms", "HTTP p50 ms"), rows))
+    headers = ("shape (200k)", "queries", "median total", "engine p50 ms", "engine p95 ms", "HTTP p50 ms cold")
+    print(table((*headers, "HTTP p50 ms, results remembered"), rows))
 
 
 def main() -> None:

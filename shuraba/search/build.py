@@ -125,7 +125,7 @@ def _tag_codes(index: SearchIndex, slots: np.ndarray, codes: np.ndarray) -> None
     position = np.arange(len(slots)) - np.repeat(starts, np.diff(np.r_[starts, len(slots)]))
     from shuraba.search.index import TAG_WIDTH  # noqa: PLC0415 (index imports this module)
 
-    fits = position < TAG_WIDTH
+    fits = (position < TAG_WIDTH) & (codes < index.dense_codes)
     index.slot_tags[slots[fits], position[fits]] = codes[fits]
     for slot, code in zip(slots[~fits].tolist(), codes[~fits].tolist(), strict=True):
         index.overflow.setdefault(slot, []).append(code)

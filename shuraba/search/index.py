@@ -32,6 +32,7 @@ POPULARITY_BUCKETS = 40  # log2 buckets; the edge buckets of a range are checked
 COLUMNS = ("score", "popularity", "date", "pk")
 MAX_CARD_TEXTS = 50_000  # serialized cards kept (about 20 MB); a changed title drops its own
 TAG_WIDTH = 24  # tag codes kept per title in a dense row; a title with more keeps the rest in `overflow`
+NO_TAG = int(np.iinfo(np.int16).max)  # fills the dense rows; codes from here on (16,384+ tags) go to `overflow`
 RANGE_NUMBERS = ("year", "score", "centrality", "intensity")
 
 
@@ -101,7 +102,8 @@ class SearchIndex:
         # Per slot, its tags as codes (tag number * 2, + 1 when a spoiler) for counting facets by bincount.
         self.tag_number: dict[str, int] = {}
         self.tag_slugs: list[str] = []
-        self.slot_tags = np.full((0, TAG_WIDTH), MISSING, dtype=np.int32)
+        self.slot_tags = np.full((0, TAG_WIDTH), NO_TAG, dtype=np.int16)
+        self.dense_codes = NO_TAG  # codes below this fit the dense rows (a test lowers it)
         self.overflow: dict[int, list[int]] = {}
         self.overflow_slots = BitMap()
         self._cache = Cache(settings.SEARCH_CACHE_BYTES, results=settings.SEARCH_CACHE_RESULTS)
@@ -126,7 +128,7 @@ class SearchIndex:
         grown = max(size, current * 2, 64)
         for name, column in self.columns.items():
             self.columns[name] = np.concatenate([column, np.full(grown - current, MISSING, dtype=np.int64)])
-        padding = np.full((grown - current, TAG_WIDTH), MISSING, dtype=np.int32)
+        padding = np.full((grown - current, TAG_WIDTH), NO_TAG, dtype=np.int16)
         self.slot_tags = np.concatenate([self.slot_tags, padding])
 
     def _slot(self, pk: int) -> int:
@@ -157,7 +159,7 @@ class SearchIndex:
         self.names[slot] = ()
         self.cards[slot] = None
         self._card_texts.pop(slot, None)
-        self.slot_tags[slot] = MISSING
+        self.slot_tags[slot] = NO_TAG
         self.overflow.pop(slot, None)
         self.overflow_slots.discard(slot)
         self.live.discard(slot)
@@ -250,9 +252,11 @@ class SearchIndex:
             if spoiler == "none":
                 pending["open", slug].append(slot)
             codes.append(self._tag_code(slug, spoiler))
-        self.slot_tags[slot, : min(len(codes), TAG_WIDTH)] = codes[:TAG_WIDTH]
-        if len(codes) > TAG_WIDTH:
-            self.overflow[slot] = codes[TAG_WIDTH:]
+        fitting = [code for code in codes if code < self.dense_codes]
+        rest = fitting[TAG_WIDTH:] + [code for code in codes if code >= self.dense_codes]
+        self.slot_tags[slot, : min(len(fitting), TAG_WIDTH)] = fitting[:TAG_WIDTH]
+        if rest:
+            self.overflow[slot] = rest
             self.overflow_slots.add(slot)
 
     def _tag_code(self, slug: str, spoiler: str) -> int:
@@ -320,12 +324,12 @@ class SearchIndex:
 
     def tag_code_counts(self, members: BitMap) -> np.ndarray:
         """How often each tag code occurs among the given slots (index: tag number * 2 + spoiler)."""
-        codes = self.slot_tags[slots_array(members)].ravel()
-        codes = codes[codes >= 0]
+        size = 2 * len(self.tag_slugs)
+        dense = np.bincount(self.slot_tags[slots_array(members)].ravel(), minlength=NO_TAG + 1)[:NO_TAG]
+        counts: np.ndarray = dense[:size] if size <= NO_TAG else np.append(dense, np.zeros(size - NO_TAG, dense.dtype))
         extra = [code for slot in members & self.overflow_slots for code in self.overflow[slot]]
         if extra:
-            codes = np.concatenate([codes, np.array(extra, dtype=codes.dtype)])
-        counts: np.ndarray = np.bincount(codes, minlength=2 * len(self.tag_slugs))
+            counts += np.bincount(np.array(extra, dtype=np.int64), minlength=size)[:size]
         return counts
 
     @property
@@ -345,7 +349,7 @@ class SearchIndex:
         """Each slot's relevance for a tag (0 where absent, or a spoiler when `open_only`), as a column."""
 
         def compute() -> np.ndarray:
-            column = np.zeros(self.size, dtype=np.int64)
+            column = np.zeros(self.size, dtype=np.int16)  # a PositiveSmallIntegerField
             for relevance, bitmap in self.levels.get(slug, {}).items():
                 members = bitmap & self.open_tags.get(slug, BitMap()) if open_only else bitmap
                 column[slots_array(members)] = relevance

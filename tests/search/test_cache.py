@@ -83,3 +83,27 @@ def test_a_small_budget_bounds_the_index_and_changes_no_answer(db: None) -> None
             assert engine_search(tight, query, viewer) == engine_search(roomy, query, viewer), query
             assert tight._cache.used <= 60_000
     assert roomy._cache.used > 60_000  # the roomy index kept more than the tight one could
+
+
+def test_tag_codes_beyond_the_dense_rows_are_counted_the_same(db: None) -> None:
+    from shuraba.accounts.policies import Viewer  # noqa: PLC0415
+    from shuraba.catalog import services  # noqa: PLC0415
+    from shuraba.catalog.models import Title  # noqa: PLC0415
+    from shuraba.search.build import index_fill  # noqa: PLC0415
+    from shuraba.search.engine import engine_search  # noqa: PLC0415
+    from shuraba.search.index import SearchIndex, newest_change  # noqa: PLC0415
+    from shuraba.search.query import SearchQuery  # noqa: PLC0415
+
+    narrow = SearchIndex()
+    narrow.dense_codes = 7  # only the first three tags fit the dense rows: the rest take the overflow path
+    narrow.version = newest_change()
+    index_fill(narrow)
+    assert narrow.overflow_slots
+    title = Title.objects.order_by("pk").first()
+    assert title is not None
+    services.title_update(title=title, changes={"popularity": 12345}, source="editor")
+    narrow.apply([title.pk], newest_change())
+    wide = SearchIndex.from_database()
+    for viewer in (Viewer(), Viewer(is_adult=True, reveal_spoilers=True)):
+        for query in (SearchQuery(), SearchQuery(q="a"), SearchQuery(sort="title", per_page=100)):
+            assert engine_search(narrow, query, viewer).facets == engine_search(wide, query, viewer).facets
