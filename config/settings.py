@@ -13,18 +13,29 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("SHURABA_DATA_DIR", BASE_DIR / "var")).resolve()
 
 
+BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
 def _env_bool(name: str, *, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.strip().lower() not in BOOLEANS:
+        raise ImproperlyConfigured(f"{name} must be 1 or 0 (or true/false, yes/no, on/off), got {value[:40]!r}")
+    return BOOLEANS[value.strip().lower()]
+
+
+MIN_SEARCH_CACHE_MB = 16  # below this the joined names and sort orders would be rebuilt on every search
 
 
 def _search_cache_bytes() -> int:
     """SHURABA_SEARCH_CACHE_MB: memory for what the search index derives and remembers (per worker)."""
     value = os.environ.get("SHURABA_SEARCH_CACHE_MB", "256").strip()
-    if not value.isdigit() or len(value) > 6:
-        raise ImproperlyConfigured(f"SHURABA_SEARCH_CACHE_MB must be a whole number of megabytes, got {value[:40]!r}")
+    if not (value.isascii() and value.isdigit() and len(value) <= 6 and int(value) >= MIN_SEARCH_CACHE_MB):
+        raise ImproperlyConfigured(
+            f"SHURABA_SEARCH_CACHE_MB must be a whole number of megabytes, at least {MIN_SEARCH_CACHE_MB}, "
+            f"got {value[:40]!r}"
+        )
     return int(value) * 1024 * 1024
 
 

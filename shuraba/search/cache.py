@@ -35,6 +35,7 @@ class Cache:
         self.budget = budget
         self.results = results
         self.used = 0
+        self.dropped = 0  # entries evicted to stay within the budget
         self._entries: OrderedDict[object, tuple[Any, int]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -55,8 +56,9 @@ class Cache:
         self._entries[key] = (value, size)
         self.used += size
         while self.used > self.budget:
-            _, (_, dropped) = self._entries.popitem(last=False)
-            self.used -= dropped
+            _, (_, size) = self._entries.popitem(last=False)
+            self.used -= size
+            self.dropped += 1
         return value
 
     def clear(self) -> None:

@@ -185,7 +185,8 @@ def _tag_facets(index: SearchIndex, result: BitMap, viewer: Viewer) -> dict[str,
     if len(result) * 2 <= len(visible):
         codes = index.tag_code_counts(result)
     else:
-        everything = index.cached(("tag-codes", id(visible)), lambda: index.tag_code_counts(visible))
+        # Keyed by the viewer class, never by an object's identity: an evicted set's id can be reused.
+        everything = index.cached(("tag-codes", shown_ratings(viewer)), lambda: index.tag_code_counts(visible))
         codes = everything - index.tag_code_counts(visible - result)
     counts = codes[0::2] + codes[1::2] if viewer.reveal_spoilers else codes[0::2]
     return {index.tag_slugs[number]: int(n) for number in np.flatnonzero(counts).tolist() for n in (counts[number],)}

@@ -9,6 +9,7 @@ machine serving one database agrees within one request after a write.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sys
 import threading
@@ -471,28 +472,75 @@ def _card(row: TitleRow, year: int | None) -> tuple[Any, ...]:
 
 _current: SearchIndex | None = None
 _update_lock = threading.Lock()
+_rebuilding: threading.Thread | None = None
+BACKGROUND_REBUILD_ABOVE = 20_000  # titles: a larger index is rebuilt beside the one that keeps serving
+
+logger = logging.getLogger(__name__)
 
 
 def search_index() -> SearchIndex:
     """The process's index, brought up to the database's newest change first."""
-    global _current  # noqa: PLW0603 (one index per process, swapped whole on rebuild)
     newest = newest_change()
+    index = _current
+    if index is not None and index.version == newest:  # the common case, without waiting on the lock
+        return index
     with _update_lock:
-        index = _current
-        if index is not None and index.version == newest:
-            return index
-        if index is None or newest[0] < index.version[0] or not _still_there(index.version):
-            _current = SearchIndex.from_database()
-            return _current
-        changed = list(
-            dict.fromkeys(
-                CatalogChange.objects.filter(pk__gt=index.version[0], pk__lte=newest[0]).values_list(
-                    "title_id", flat=True
-                )
-            )
+        return _brought_up(newest)
+
+
+def _brought_up(newest: tuple[int, str]) -> SearchIndex:
+    """Under the update lock: the index at `newest`, updated, rebuilt, or still the one it was."""
+    global _current  # noqa: PLW0603
+    index = _current
+    if index is not None and index.version == newest:
+        return index
+    if index is None or not _still_there(index.version):  # first use, or a rollback the index had seen
+        _current = SearchIndex.from_database()
+        return _current
+    if newest[0] < index.version[0]:  # another thread moved the index past what this one read
+        return index
+    changed = list(
+        dict.fromkeys(
+            CatalogChange.objects.filter(pk__gt=index.version[0], pk__lte=newest[0]).values_list("title_id", flat=True)
         )
-        if VOCABULARY_CHANGE in changed:  # tags renamed or removed with their assignments: start over
-            _current = SearchIndex.from_database()
-            return _current
+    )
+    if VOCABULARY_CHANGE not in changed:
         index.apply(changed, newest)
         return index
+    if index.size <= BACKGROUND_REBUILD_ABOVE:  # a new vocabulary: start over (small: at once)
+        _current = SearchIndex.from_database()
+        return _current
+    # Large: the serving index takes the title changes and keeps parsing with the vocabulary it knows
+    # (a vocabulary change hides and reveals nothing: ratings and spoiler flags belong to titles) until
+    # the rebuilt one replaces it.
+    index.apply([pk for pk in changed if pk != VOCABULARY_CHANGE], newest)
+    _rebuild_in_background()
+    return index
+
+
+def _rebuild_in_background() -> None:
+    global _rebuilding  # noqa: PLW0603 (at most one rebuild per process)
+    if _rebuilding is None or not _rebuilding.is_alive():
+        _rebuilding = threading.Thread(target=_rebuild_thread, name="search-index-rebuild", daemon=True)
+        _rebuilding.start()
+
+
+def _rebuild_thread() -> None:
+    try:
+        _rebuild()
+    finally:
+        connection.close()  # this thread's own database connection
+
+
+def _rebuild() -> None:
+    """Build a new index and swap it in; the next search applies what changed meanwhile."""
+    global _current  # noqa: PLW0603
+    try:
+        fresh = SearchIndex.from_database()
+    except Exception:  # a failed rebuild must not leave the old vocabulary in place for good
+        logger.exception("search index rebuild failed; the next search rebuilds")
+        with _update_lock:
+            _current = None
+        return
+    with _update_lock:
+        _current = fresh

@@ -43,16 +43,41 @@ def test_console_script_reports_a_bad_argument_without_a_traceback(tmp_path: Pat
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("value", ["lots", "-1", "1e3", "99999999"])
-def test_console_script_reports_a_bad_setting_without_a_traceback(tmp_path: Path, value: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        *[("SHURABA_SEARCH_CACHE_MB", v, "must be a whole number of megabytes") for v in ("lots", "-1", "1e3", "²")],
+        ("SHURABA_SEARCH_CACHE_MB", "99999999", "must be a whole number of megabytes"),
+        ("SHURABA_SEARCH_CACHE_MB", "0", "at least 16"),
+        ("SHURABA_SEARCH_CACHE_RESULTS", "ture", "must be 1 or 0"),
+        ("SHURABA_DEBUG", "maybe", "must be 1 or 0"),
+    ],
+)
+def test_console_script_reports_a_bad_setting_without_a_traceback(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
     result = subprocess.run(  # noqa: S603
         [SHURABA, "check"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
-        env={"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "SHURABA_SEARCH_CACHE_MB": value},
+        env={"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", name: value},
     )
     assert result.returncode == 2
-    assert "SHURABA_SEARCH_CACHE_MB must be a whole number of megabytes" in result.stderr
+    assert f"{name} must" in result.stderr
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_console_script_accepts_good_settings(tmp_path: Path) -> None:
+    good = {"SHURABA_SEARCH_CACHE_MB": "64", "SHURABA_SEARCH_CACHE_RESULTS": "off", "SHURABA_DEBUG": "0"}
+    result = subprocess.run(  # noqa: S603
+        [SHURABA, "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", **good},
+    )
+    assert result.returncode == 0, result.stderr

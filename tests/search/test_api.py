@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from shuraba.accounts.policies import AGE_GATED_RATINGS
@@ -101,28 +102,76 @@ def test_every_alternative_title_finds_its_title(unverified: Client) -> None:
             assert title.slug in slugs, (title.slug, alt.text)
 
 
-def test_a_synced_vocabulary_is_searchable_at_once_and_an_unchanged_sync_rebuilds_nothing(
-    unverified: Client, tmp_path: Path
-) -> None:
-    from shuraba.catalog.models import VOCABULARY_CHANGE, CatalogChange  # noqa: PLC0415
-    from shuraba.taxonomy.services import TAXONOMY_PATH, taxonomy_sync  # noqa: PLC0415
+def _taxonomy_with_a_new_tag(tmp_path: Path) -> Path:
+    from shuraba.taxonomy.services import TAXONOMY_PATH  # noqa: PLC0415
 
-    before = unverified.get("/api/v1/search", {"include": "lighthouse-keepers"})
-    assert before.status_code == 400
-    assert "unknown tag 'lighthouse-keepers'" in before.json()["detail"]
-    announced = CatalogChange.objects.filter(title_id=VOCABULARY_CHANGE).count()
-    taxonomy_sync()
-    assert CatalogChange.objects.filter(title_id=VOCABULARY_CHANGE).count() == announced
     edited = tmp_path / "taxonomy.toml"
     tag = '[[tags]]\nname = "Lighthouse Keepers"\ncategory = "genre"\ndefinition = "Someone tends a light."\n\n'
     text = TAXONOMY_PATH.read_text()
     start = text.index("[[tags]]")
     edited.write_text(text[:start] + tag + text[start:])
-    taxonomy_sync(path=edited)
-    assert CatalogChange.objects.filter(title_id=VOCABULARY_CHANGE).count() == announced + 1
+    return edited
+
+
+def test_a_synced_vocabulary_is_searchable_at_once_and_an_unchanged_sync_rebuilds_nothing(
+    unverified: Client, tmp_path: Path
+) -> None:
+    from shuraba.search.index import search_index  # noqa: PLC0415
+    from shuraba.taxonomy.services import taxonomy_sync  # noqa: PLC0415
+
+    before = unverified.get("/api/v1/search", {"include": "lighthouse-keepers"})
+    assert before.status_code == 400
+    assert "unknown tag 'lighthouse-keepers'" in before.json()["detail"]
+    index = search_index()
+    taxonomy_sync()
+    assert search_index() is index  # nothing changed: nothing rebuilt
+    taxonomy_sync(path=_taxonomy_with_a_new_tag(tmp_path))
+    title = Title.objects.exclude(content_rating__in=AGE_GATED_RATINGS).order_by("pk").first()
+    assert title is not None
+    services.title_tag_set(title=title, tag_slug="lighthouse-keepers", relevance=80, source="editor")
     after = unverified.get("/api/v1/search", {"include": "lighthouse-keepers"})
     assert after.status_code == 200, after.json()
-    assert after.json()["total"] == 0
+    assert [i["slug"] for i in after.json()["items"]] == [title.slug]
+    assert after.json()["facets"]["tags"]["lighthouse-keepers"] == 1
+    assert search_index() is not index  # a new vocabulary: a new index
+
+
+def test_a_large_index_serves_on_while_a_new_vocabulary_is_built_beside_it(
+    unverified: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shuraba.search import index as index_module  # noqa: PLC0415
+    from shuraba.taxonomy.services import taxonomy_sync  # noqa: PLC0415
+
+    started: list[bool] = []
+    monkeypatch.setattr(index_module, "BACKGROUND_REBUILD_ABOVE", 0)
+    monkeypatch.setattr(index_module, "_rebuild_in_background", lambda: started.append(True))
+    serving = index_module.search_index()
+    taxonomy_sync(path=_taxonomy_with_a_new_tag(tmp_path))
+    title = services.title_create(slug="beacon-keeper", title="Beacon Keeper", source="editor", content_rating="teen")
+    during = unverified.get("/api/v1/search", {"include": "lighthouse-keepers"})
+    assert during.status_code == 400  # still parsed with the vocabulary the serving index knows
+    assert unverified.get("/api/v1/search", {"q": "beacon keeper"}).json()["total"] == 1  # titles stay fresh
+    assert index_module.search_index() is serving
+    assert started == [True]
+    index_module._rebuild()  # what the background thread runs
+    assert index_module.search_index() is not serving
+    assert unverified.get("/api/v1/search", {"include": "lighthouse-keepers"}).status_code == 200
+    assert title.pk in index_module.search_index().slot_of
+
+
+def test_a_failed_rebuild_leaves_the_next_search_to_rebuild(monkeypatch: pytest.MonkeyPatch, db: None) -> None:
+    from shuraba.search import index as index_module  # noqa: PLC0415
+
+    index_module.search_index()
+
+    def broken() -> None:
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(index_module.SearchIndex, "from_database", broken)
+        index_module._rebuild()
+    assert index_module._current is None
+    assert index_module.search_index().size > 0
 
 
 def test_a_changed_title_changes_its_card_in_the_next_search(unverified: Client) -> None:
@@ -133,3 +182,9 @@ def test_a_changed_title_changes_its_card_in_the_next_search(unverified: Client)
     second = unverified.get("/api/v1/search", {"q": "quiet harbour"}).json()["items"]
     assert [i["title"] for i in second] == ["Quiet Harbour Lights"]
     assert second[0]["url"] == "/titles/quiet-harbour/"
+    services.title_update(title=title, changes={"content_rating": "explicit"}, source="editor")
+    assert unverified.get("/api/v1/search", {"q": "quiet harbour"}).json()["items"] == []
+    services.title_update(title=title, changes={"content_rating": "teen"}, source="editor")
+    assert len(unverified.get("/api/v1/search", {"q": "quiet harbour"}).json()["items"]) == 1
+    services.title_delete(title=Title.objects.get(pk=title.pk))
+    assert unverified.get("/api/v1/search", {"q": "quiet harbour"}).json()["items"] == []

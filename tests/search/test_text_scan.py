@@ -47,3 +47,22 @@ def test_names_beyond_the_basic_multilingual_plane_are_scanned_too(db: None) -> 
         assert dict(zip(slots.tolist(), tiers.tolist(), strict=True)) == _brute_force(index, needle), needle
         assert slot in slots.tolist(), needle
     assert index.scan_text("𠮷野の家")[1][index.scan_text("𠮷野の家")[0].tolist().index(slot)] == 3
+
+
+def test_a_deleted_title_leaves_no_trace_in_the_scan(db: None) -> None:
+    from shuraba.catalog import services  # noqa: PLC0415
+    from shuraba.catalog.models import Title  # noqa: PLC0415
+    from shuraba.search.index import newest_change  # noqa: PLC0415
+
+    title = services.title_create(slug="ferry-song", title="Ferry Song", source="editor", content_rating="teen")
+    index = SearchIndex.from_database()
+    slot = index.slot_of[title.pk]
+    assert slot in index.scan_text("ferry song")[0].tolist()
+    services.title_delete(title=Title.objects.get(pk=title.pk))
+    index.apply([title.pk], newest_change())
+    for needle in ("ferry song", "ferry", "fe", "song"):
+        slots, tiers = index.scan_text(needle)
+        assert slot not in slots.tolist(), needle
+        assert dict(zip(slots.tolist(), tiers.tolist(), strict=True)) == _brute_force(index, needle), needle
+        among = np.arange(index.size, dtype=np.int64)  # the emptied slot among the candidates too
+        assert index.scan_text(needle, among)[0].tolist() == slots.tolist(), needle
