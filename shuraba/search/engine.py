@@ -241,10 +241,12 @@ def _matches(index: SearchIndex, query: SearchQuery, viewer: Viewer) -> tuple[Bi
     return result, text
 
 
-def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, facets: bool = True) -> EngineResult:
+def engine_search(
+    index: SearchIndex, query: SearchQuery, viewer: Viewer, *, facets: bool = True, as_json: bool = False
+) -> EngineResult:
     """Results and facets are cached per filter set and viewer class until the next catalog change
     (index caches are dropped on every change): the next page or another sort of the same search, or
-    the same popular search from another reader, only sorts and slices."""
+    the same popular search from another reader, only sorts and slices. `as_json`: fill `items_json`."""
     with index.lock:
         key = (replace(query, sort="relevance", page=1, per_page=1), shown_ratings(viewer), viewer.reveal_spoilers)
         result, text = index.cached(("matches", key), lambda: _matches(index, query, viewer), result=True)
@@ -257,7 +259,7 @@ def engine_search(index: SearchIndex, query: SearchQuery, viewer: Viewer, *, fac
         pks = index.columns["pk"][page].tolist()
         page_slots = page.tolist()
         cards = [index.cards[slot] for slot in page_slots]
-        items = "[" + ", ".join(index.card_json(slot) for slot in page_slots) + "]"
+        items = "[" + ", ".join(index.card_json(slot) for slot in page_slots) + "]" if as_json else "[]"
         if not facets:
             return EngineResult(pks=pks, total=len(result), facets={}, cards=cards, items_json=items)
         counts = index.cached(("facets", key), lambda: _facets(index, result, viewer), result=True)

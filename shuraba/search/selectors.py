@@ -91,7 +91,7 @@ def title_search_params(*, viewer: Viewer, params: Params, facets: bool = True, 
 
 
 def _search(index: SearchIndex, viewer: Viewer, query: SearchQuery, *, facets: bool, cards: bool) -> SearchPage:
-    result = engine_search(index, query, viewer, facets=facets)
+    result = engine_search(index, query, viewer, facets=facets, as_json=not cards)
     return SearchPage(
         query=query,
         text=_text(query),
