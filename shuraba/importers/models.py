@@ -40,9 +40,18 @@ class ImportRun(models.Model):
         null=True, blank=True, help_text="where to resume; advances in the same transaction as each chunk"
     )
     dry_run = models.BooleanField(default=False, help_text="a dry run is never stored; kept for in-memory runs")
+    holder = models.CharField(max_length=120, blank=True, help_text="host:pid of the process running it")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="its last committed chunk or start")
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+        constraints = [  # two processes never run (or resume) the same import at once
+            models.UniqueConstraint(
+                fields=["resume_key"],
+                condition=models.Q(status="running", dry_run=False),
+                name="importrun_one_running_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.source} {self.status}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shuraba.core.errors import ShurabaError
@@ -60,21 +63,69 @@ def resume_key(source: str, filters: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+LEASE = dt.timedelta(minutes=15)  # a run on another machine with no committed chunk for this long is abandoned
+
+
+class RunBusy(ShurabaError):
+    """Another process is running the same import."""
+
+
+def process_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def run_abandoned(run: ImportRun, *, now: dt.datetime | None = None) -> bool:
+    """May this process take the unfinished run over? Yes when it stopped, when its process is gone (same
+    machine), when it is this process's own, or when it made no progress for LEASE (another machine)."""
+    if run.status != RunStatus.RUNNING or not run.holder or run.holder == process_holder():
+        return True
+    host, _, pid = run.holder.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        return not _pid_alive(int(pid))
+    return run.heartbeat_at is None or (now or timezone.now()) - run.heartbeat_at > LEASE
+
+
+def _busy(run: ImportRun) -> RunBusy:
+    progress = f"last progress {run.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC" if run.heartbeat_at else "no progress yet"
+    return RunBusy(
+        f"import run #{run.pk} with the same source and filters is running in process {run.holder or '?'} "
+        f"({progress}); wait for it to finish, or stop it and rerun to resume it"
+    )
+
+
 def run_begin(*, source: str, filters: Mapping[str, Any], command: str, dry_run: bool) -> tuple[ImportRun, bool]:
-    """The unfinished run with the same source and filters, or a new one. A dry run is never stored."""
+    """The unfinished run with the same source and filters, or a new one; raises RunBusy while another live
+    process holds it (a partial unique index keeps two from claiming at once). A dry run is never stored."""
     key = resume_key(source, filters)
-    if not dry_run:
-        unfinished = ImportRun.objects.filter(
-            resume_key=key, status__in=[RunStatus.RUNNING, RunStatus.FAILED], dry_run=False
-        ).first()
-        if unfinished is not None:
-            unfinished.status, unfinished.message = RunStatus.RUNNING, ""
-            unfinished.save(update_fields=["status", "message"])
-            return unfinished, True
     run = ImportRun(source=source, command=command[:500], filters=dict(filters), resume_key=key, dry_run=dry_run)
-    if not dry_run:
-        run.save()
-    return run, False
+    if dry_run:
+        return run, False
+    try:
+        with transaction.atomic():
+            unfinished = (
+                ImportRun.objects.select_for_update()
+                .filter(resume_key=key, status__in=[RunStatus.RUNNING, RunStatus.FAILED], dry_run=False)
+                .first()
+            )
+            if unfinished is not None and not run_abandoned(unfinished):
+                raise _busy(unfinished)
+            claimed = unfinished or run
+            claimed.status, claimed.message = RunStatus.RUNNING, ""
+            claimed.holder, claimed.heartbeat_at = process_holder(), timezone.now()
+            claimed.save()
+    except IntegrityError:  # another process claimed a run with this key between our read and our write
+        raise _busy(ImportRun.objects.filter(resume_key=key, status=RunStatus.RUNNING).first() or run) from None
+    return claimed, unfinished is not None
 
 
 def run_end(run: ImportRun, *, status: str, message: str = "") -> None:

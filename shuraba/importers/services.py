@@ -269,10 +269,11 @@ def _chunk_apply(context: ImportContext, entries: Sequence[Entry]) -> tuple[Chun
 def _run_advance(run: ImportRun, report: ChunkReport, checkpoint: dict[str, object] | None) -> None:
     for name in ("created", "updated", "unchanged", "rejected", "reviews", "suggestions"):
         setattr(run, name, getattr(run, name) + getattr(report, name))
-    run.checkpoint = checkpoint
+    run.checkpoint, run.heartbeat_at = checkpoint, timezone.now()
     if run.dry_run:
         return
-    run.save(update_fields=["created", "updated", "unchanged", "rejected", "reviews", "suggestions", "checkpoint"])
+    counts = ["created", "updated", "unchanged", "rejected", "reviews", "suggestions"]
+    run.save(update_fields=[*counts, "checkpoint", "heartbeat_at"])
     ImportRowError.objects.bulk_create(
         ImportRowError(run=run, where=e.where[:120], reason=e.reason[:500]) for e in report.errors
     )
