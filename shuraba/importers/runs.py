@@ -85,13 +85,14 @@ def _pid_alive(pid: int) -> bool:
 
 
 def run_abandoned(run: ImportRun, *, now: dt.datetime | None = None) -> bool:
-    """May this process take the unfinished run over? Yes when it stopped, when its process is gone (same
-    machine), when it is this process's own, or when it made no progress for LEASE (another machine)."""
+    """May this process take the unfinished run over? Yes when it stopped, when it is this process's own,
+    when its process is gone (same machine), or when it made no progress for LEASE (another machine, or a
+    process id that a restart gave to some other program)."""
     if run.status != RunStatus.RUNNING or not run.holder or run.holder == process_holder():
         return True
     host, _, pid = run.holder.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        return not _pid_alive(int(pid))
+    if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+        return True
     return run.heartbeat_at is None or (now or timezone.now()) - run.heartbeat_at > LEASE
 
 

@@ -69,13 +69,15 @@ def test_a_run_whose_process_died_on_this_machine_is_resumed(db: None, tmp_path:
     assert (ImportRun.objects.count(), run.status, run.holder) == (1, RunStatus.FINISHED, process_holder())
 
 
-def test_a_run_on_another_machine_is_resumed_only_after_the_lease(db: None) -> None:
+@pytest.mark.parametrize("holder", ["elsewhere:4242", f"{HOST}:1"])
+def test_a_silent_run_is_resumed_only_after_the_lease(db: None, holder: str) -> None:
+    """Another machine's run, or one whose process id now belongs to a live program (pid 1 here)."""
     filters = {"tag": ["Netorare"]}
     run, _ = run_begin(source="anilist", filters=filters, command="import anilist", dry_run=False)
-    _left_running(run, "elsewhere:4242", timezone.now() - LEASE + dt.timedelta(minutes=1))
-    with pytest.raises(RunBusy, match="elsewhere:4242"):
+    _left_running(run, holder, timezone.now() - LEASE + dt.timedelta(minutes=1))
+    with pytest.raises(RunBusy, match=holder):
         run_begin(source="anilist", filters=filters, command="import anilist", dry_run=False)
-    _left_running(run, "elsewhere:4242", timezone.now() - LEASE - dt.timedelta(minutes=1))
+    _left_running(run, holder, timezone.now() - LEASE - dt.timedelta(minutes=1))
     taken, resumed = run_begin(source="anilist", filters=filters, command="import anilist", dry_run=False)
     assert (taken.pk, resumed, taken.holder) == (run.pk, True, process_holder())
 
