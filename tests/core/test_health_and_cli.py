@@ -43,6 +43,11 @@ def test_console_script_reports_a_bad_argument_without_a_traceback(tmp_path: Pat
     assert "Traceback" not in result.stderr
 
 
+def _check(tmp_path: Path, settings: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", **settings}
+    return subprocess.run([SHURABA, "check"], capture_output=True, text=True, timeout=60, check=False, env=env)  # noqa: S603
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
@@ -56,14 +61,7 @@ def test_console_script_reports_a_bad_argument_without_a_traceback(tmp_path: Pat
 def test_console_script_reports_a_bad_setting_without_a_traceback(
     tmp_path: Path, name: str, value: str, message: str
 ) -> None:
-    result = subprocess.run(  # noqa: S603
-        [SHURABA, "check"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", name: value},
-    )
+    result = _check(tmp_path, {name: value})
     assert result.returncode == 2
     assert f"{name} must" in result.stderr
     assert message in result.stderr
@@ -72,12 +70,5 @@ def test_console_script_reports_a_bad_setting_without_a_traceback(
 
 def test_console_script_accepts_good_settings(tmp_path: Path) -> None:
     good = {"SHURABA_SEARCH_CACHE_MB": "64", "SHURABA_SEARCH_CACHE_RESULTS": "off", "SHURABA_DEBUG": "0"}
-    result = subprocess.run(  # noqa: S603
-        [SHURABA, "check"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", **good},
-    )
+    result = _check(tmp_path, good)
     assert result.returncode == 0, result.stderr
