@@ -27,8 +27,8 @@ from shuraba.catalog.models import (
     Title,
     TitleTag,
 )
+from shuraba.core.bulk import rows_insert
 from shuraba.importers import merge
-from shuraba.importers.bulk import rows_insert
 from shuraba.importers.facts import Facts, creator_slug, slug_base
 from shuraba.importers.identity import Candidate, creator_normalize, name_normalize
 from shuraba.importers.merge import Snap

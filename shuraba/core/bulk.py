@@ -1,11 +1,13 @@
-"""Plain multi-row INSERTs for rows whose primary keys the pipeline never needs back.
+"""Plain multi-row INSERTs for rows whose primary keys the writer never needs back.
 
-Why not `bulk_create`: on SQLite Django caps a statement at 999 parameters and prepares every value
-through the SQL compiler, which made history rows (ChangeRecord) the slowest part of an import. One
-`executemany` per table (a COPY on PostgreSQL) does the same write several times faster. It keeps
-Django's semantics where they matter: fields the caller does not give get their default (or `now` for
-auto_now fields, NULL for nullable ones), and values other than plain numbers and text go through the
-field's `get_db_prep_save`, so JSON, UUIDs and datetimes are adapted for SQLite and PostgreSQL alike.
+Each app writes its own tables with it: the catalog's bulk API (catalog/bulk.py) its titles' rows, the
+importers their snapshots. Why not `bulk_create`: on SQLite Django caps a statement at 999 parameters
+and prepares every value through the SQL compiler, which made history rows (ChangeRecord) the slowest
+part of an import. One `executemany` per table (a COPY on PostgreSQL) does the same write several
+times faster. It keeps Django's semantics where they matter: fields the caller does not give get their
+default (or `now` for auto_now fields, NULL for nullable ones), and values other than plain numbers and
+text go through the field's `get_db_prep_save`, so JSON, UUIDs and datetimes are adapted for SQLite and
+PostgreSQL alike.
 """
 
 from __future__ import annotations
