@@ -1,18 +1,21 @@
-"""Writes to the catalog. Every write is one transaction and leaves a ChangeRecord behind."""
+"""Writes to the catalog. Every write is one transaction and leaves a ChangeRecord behind.
+
+The rules a value must keep are in rules.py (shared with the bulk API and the admin's forms); many
+titles at once go through bulk.py, which announces them through `catalog_changes_announce` too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import (
-    SOURCE_COMMUNITY,
     SOURCE_EDITOR,
-    SOURCE_IMPORT_PREFIX,
-    SOURCE_MODEL,
     VOCABULARY_CHANGE,
     AltTitle,
     CatalogChange,
@@ -20,44 +23,49 @@ from shuraba.catalog.models import (
     ContentRating,
     Creator,
     Credit,
+    ExternalId,
     FormulaStage,
-    Severity,
     SpoilerLevel,
-    StageKey,
     Title,
     TitleAxisValue,
     TitleTag,
 )
-from shuraba.core.errors import ShurabaError
-from shuraba.taxonomy.models import Axis, AxisKind, AxisValue, Tag
+from shuraba.catalog.rules import (
+    TITLE_FIELDS,
+    CatalogError,
+    ValueLocked,
+    alt_title_check,
+    credit_check,
+    external_id_check,
+    share_check,
+    source_validate,
+    tag_resolve,
+    title_axis_check,
+    title_stage_check,
+    title_tag_check,
+)
+from shuraba.core.bulk import rows_insert
 
 Actor = User | None
 
 
-class CatalogError(ShurabaError):
-    """A catalog write that would break an invariant; the message says which."""
+def catalog_changes_announce(*, title_ids: Iterable[int], at: dt.datetime | None = None) -> int:
+    """Announce that titles changed (see CatalogChange), each once, in the writing transaction; return how many.
 
-
-class ValueLocked(CatalogError):
-    pass
-
-
-def source_validate(source: str) -> str:
-    if source in {SOURCE_EDITOR, SOURCE_COMMUNITY, SOURCE_MODEL}:
-        return source
-    if source.startswith(SOURCE_IMPORT_PREFIX) and len(source) > len(SOURCE_IMPORT_PREFIX):
-        return source
-    raise CatalogError(f"unknown source {source!r}; use editor, community, model or import:<source>")
+    The one writer of the change log: every service, the bulk API and the vocabulary sync come here.
+    """
+    at = at or timezone.now()
+    return rows_insert(CatalogChange, ("title_id", "at"), ((pk, at) for pk in sorted(set(title_ids))))
 
 
 def catalog_touch(*, title_id: int) -> None:
-    """Announce that a title changed (see CatalogChange); part of the writing transaction."""
-    CatalogChange.objects.create(title_id=title_id)
+    """Announce that one title changed."""
+    catalog_changes_announce(title_ids=[title_id])
 
 
 def vocabulary_touch() -> None:
     """Announce a changed vocabulary (see CatalogChange): every reader reloads, tags and values included."""
-    CatalogChange.objects.create(title_id=VOCABULARY_CHANGE)
+    catalog_changes_announce(title_ids=[VOCABULARY_CHANGE])
 
 
 def change_record(
@@ -74,23 +82,6 @@ def change_record(
         actor=actor,
         reason=reason[:200],
     )
-
-
-TITLE_FIELDS = (
-    "title",
-    "description",
-    "format",
-    "status",
-    "country",
-    "start_date",
-    "end_date",
-    "chapters",
-    "volumes",
-    "content_rating",
-    "score",
-    "popularity",
-    "is_fictional",
-)
 
 
 @transaction.atomic
@@ -136,25 +127,6 @@ def title_update(
     return len(changed)
 
 
-def _axis_resolve(axis_key: str, values: Mapping[str, float]) -> tuple[Axis, dict[AxisValue, float]]:
-    axis = Axis.objects.filter(key=axis_key).first()
-    if axis is None:
-        raise CatalogError(f"unknown axis {axis_key!r}")
-    if axis.kind == AxisKind.DERIVED:
-        raise CatalogError(f"axis {axis_key!r} is derived from other fields and cannot be set")
-    known = {v.key: v for v in axis.values.all()}
-    resolved = {}
-    for key, weight in values.items():
-        if key not in known:
-            raise CatalogError(f"{axis_key}: unknown value {key!r}; use one of {', '.join(known)}")
-        if not 0.0 <= weight <= 1.0:
-            raise CatalogError(f"{axis_key}: weight of {key!r} must lie between 0 and 1")
-        resolved[known[key]] = float(weight)
-    if not axis.is_multi and len(resolved) > 1:
-        raise CatalogError(f"{axis_key} takes one value, got {len(resolved)}")
-    return axis, resolved
-
-
 def _axis_text(rows: Mapping[str, float]) -> str:
     return ", ".join(f"{k}:{w:g}" if w != 1.0 else k for k, w in sorted(rows.items()))
 
@@ -175,9 +147,8 @@ def title_axis_set(
     A locked axis may only be changed by an editor; imports and models get ValueLocked.
     """
     source_validate(source)
-    if not 0.0 <= confidence <= 1.0:
-        raise CatalogError("confidence must lie between 0 and 1")
-    axis, resolved = _axis_resolve(axis_key, values)
+    share_check("confidence", confidence)
+    axis, resolved = title_axis_check(axis_key, values)
     current = list(TitleAxisValue.objects.filter(title=title, axis=axis).select_related("value"))
     if source != SOURCE_EDITOR and any(row.locked for row in current):
         raise ValueLocked(f"{title.slug}: {axis_key} is locked by an editor")
@@ -243,19 +214,8 @@ def title_tag_set(
     confidence: float = 1.0,
     actor: Actor = None,
 ) -> TitleTag:
-    tag = Tag.objects.select_related("category").filter(slug=tag_slug).first()
-    if tag is None:
-        raise CatalogError(f"unknown tag {tag_slug!r}")
-    if not 0 <= relevance <= 100:
-        raise CatalogError(f"{tag_slug}: relevance must lie between 0 and 100")
-    if spoiler not in SpoilerLevel.values:
-        raise CatalogError(f"{tag_slug}: spoiler must be one of {', '.join(SpoilerLevel.values)}")
-    if tag.is_warning:
-        severity = severity or tag.default_severity
-        if severity not in Severity.values:
-            raise CatalogError(f"{tag_slug}: severity must be one of {', '.join(Severity.values)}")
-    elif severity:
-        raise CatalogError(f"{tag_slug}: only content warnings carry a severity")
+    tag = tag_resolve(tag_slug)
+    severity = title_tag_check(tag=tag, relevance=relevance, spoiler=spoiler, severity=severity, confidence=confidence)
     existing = TitleTag.objects.filter(title=title, tag=tag).first()
     old = f"{existing.relevance}/{existing.spoiler}/{existing.severity}" if existing else None
     row, _ = TitleTag.objects.update_or_create(
@@ -288,14 +248,7 @@ def title_stage_set(
     source: str,
     actor: Actor = None,
 ) -> FormulaStage:
-    if stage not in StageKey.values:
-        raise CatalogError(f"unknown stage {stage!r}; use one of {', '.join(StageKey.values)}")
-    if spoiler not in SpoilerLevel.values:
-        raise CatalogError(f"{stage}: spoiler must be one of {', '.join(SpoilerLevel.values)}")
-    if chapter_start and chapter_end and chapter_start > chapter_end:
-        raise CatalogError(f"{stage}: chapter range {chapter_start}-{chapter_end} runs backwards")
-    if title.chapters and chapter_end and chapter_end > title.chapters:
-        raise CatalogError(f"{stage}: ends at chapter {chapter_end} but the title has {title.chapters}")
+    title_stage_check(title=title, stage=stage, chapter_start=chapter_start, chapter_end=chapter_end, spoiler=spoiler)
     existing = FormulaStage.objects.filter(title=title, stage=stage).first()
     old = f"{existing.chapter_start}-{existing.chapter_end} {existing.spoiler}: {existing.note}" if existing else None
     row, _ = FormulaStage.objects.update_or_create(
@@ -317,7 +270,45 @@ def title_stage_set(
 
 
 @transaction.atomic
+def title_tag_remove(*, title: Title, tag_slug: str, source: str, actor: Actor = None) -> bool:
+    """Take a tag off a title; a locked one only an editor may. Returns whether the title had it."""
+    source_validate(source)
+    row = TitleTag.objects.filter(title=title, tag__slug=tag_slug).first()
+    if row is None:
+        return False
+    if row.locked and source != SOURCE_EDITOR:
+        raise ValueLocked(f"{title.slug}: tag {tag_slug!r} is locked by an editor")
+    row.delete()
+    old = f"{row.relevance}/{row.spoiler}/{row.severity}"
+    change_record(title=title, entity="tag", field=tag_slug, old=old, new=None, source=source, actor=actor)
+    return True
+
+
+@transaction.atomic
+def title_tag_lock(*, title: Title, tag_slug: str, locked: bool, actor: Actor) -> bool:
+    """Lock a tag assignment (imports then leave it alone) or unlock it; editors only."""
+    rows = TitleTag.objects.filter(title=title, tag__slug=tag_slug).exclude(locked=locked)
+    if not rows.update(locked=locked, updated_by=actor):
+        return False
+    field = f"{tag_slug}.locked"
+    change_record(title=title, entity="tag", field=field, old=not locked, new=locked, source=SOURCE_EDITOR, actor=actor)
+    return True
+
+
+@transaction.atomic
+def title_stage_remove(*, title: Title, stage: str, source: str, actor: Actor = None) -> bool:
+    row = FormulaStage.objects.filter(title=title, stage=stage).first()
+    if row is None:
+        return False
+    row.delete()
+    old = f"{row.chapter_start}-{row.chapter_end} {row.spoiler}: {row.note}"
+    change_record(title=title, entity="stage", field=stage, old=old, new=None, source=source, actor=actor)
+    return True
+
+
+@transaction.atomic
 def title_alt_title_add(*, title: Title, kind: str, text: str, source: str, actor: Actor = None) -> bool:
+    alt_title_check(kind=kind, text=text)
     _, created = AltTitle.objects.get_or_create(title=title, kind=kind, text=text)
     if created:
         change_record(title=title, entity="alt-title", field=kind, old=None, new=text, source=source, actor=actor)
@@ -325,11 +316,56 @@ def title_alt_title_add(*, title: Title, kind: str, text: str, source: str, acto
 
 
 @transaction.atomic
+def title_alt_title_remove(*, title: Title, kind: str, text: str, source: str, actor: Actor = None) -> bool:
+    deleted, _ = AltTitle.objects.filter(title=title, kind=kind, text=text).delete()
+    if deleted:
+        change_record(title=title, entity="alt-title", field=kind, old=text, new=None, source=source, actor=actor)
+    return bool(deleted)
+
+
+@transaction.atomic
 def title_credit_add(*, title: Title, creator: Creator, role: str, source: str, actor: Actor = None) -> bool:
+    credit_check(role=role)
     _, created = Credit.objects.get_or_create(title=title, creator=creator, role=role)
     if created:
         change_record(title=title, entity="credit", field=role, old=None, new=creator.name, source=source, actor=actor)
     return created
+
+
+@transaction.atomic
+def title_credit_remove(*, title: Title, creator: Creator, role: str, source: str, actor: Actor = None) -> bool:
+    deleted, _ = Credit.objects.filter(title=title, creator=creator, role=role).delete()
+    if deleted:
+        change_record(title=title, entity="credit", field=role, old=creator.name, new=None, source=source, actor=actor)
+    return bool(deleted)
+
+
+@transaction.atomic
+def title_external_id_add(*, title: Title, id_source: str, external_id: str, source: str, actor: Actor = None) -> bool:
+    """Give a title another site's id; an id names one title only. Returns whether it was new."""
+    external_id_check(id_source=id_source, external_id=external_id)
+    holder = ExternalId.objects.filter(source=id_source, external_id=external_id).select_related("title").first()
+    if holder is not None:
+        if holder.title_id == title.pk:
+            return False
+        raise CatalogError(f"{id_source} id {external_id!r} already belongs to {holder.title.slug!r}")
+    ExternalId.objects.create(title=title, source=id_source, external_id=external_id)
+    change_record(
+        title=title, entity="external-id", field=id_source, old=None, new=external_id, source=source, actor=actor
+    )
+    return True
+
+
+@transaction.atomic
+def title_external_id_remove(
+    *, title: Title, id_source: str, external_id: str, source: str, actor: Actor = None
+) -> bool:
+    deleted, _ = ExternalId.objects.filter(title=title, source=id_source, external_id=external_id).delete()
+    if deleted:
+        change_record(
+            title=title, entity="external-id", field=id_source, old=external_id, new=None, source=source, actor=actor
+        )
+    return bool(deleted)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shuraba.catalog.models import ContentRating
-from shuraba.catalog.services import TITLE_FIELDS as CATALOG_TITLE_FIELDS
+from shuraba.catalog.rules import TITLE_FIELDS as CATALOG_TITLE_FIELDS
 from shuraba.importers.facts import Facts
 
 # AniList first (ranked tags, spoiler flags), MangaUpdates second, MyAnimeList third; MangaDex last,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from shuraba.accounts.models import User
 from shuraba.catalog import services as catalog
 from shuraba.catalog.models import SOURCE_EDITOR, ExternalId, TitleAxisValue
+from shuraba.catalog.rules import CatalogError, ValueLocked
 from shuraba.importers import mapping, merge
 from shuraba.importers.facts import record_from_json
 from shuraba.importers.identity import source_name
@@ -31,7 +32,7 @@ from shuraba.importers.suggest import Suggester, tags_load
 from shuraba.importers.upsert import Plan
 
 
-class DecisionRefused(catalog.CatalogError):
+class DecisionRefused(CatalogError):
     """The decision cannot be carried out as asked; the message says why and what to do instead."""
 
 
@@ -65,7 +66,7 @@ def suggestion_accept(*, suggestion: ClassificationSuggestion, actor: User | Non
                 actor=actor,
                 reason=reason,
             )
-        except catalog.ValueLocked as exc:
+        except ValueLocked as exc:
             raise DecisionRefused(f"{exc}; unlock it first or reject the suggestion") from exc
     _decided(suggestion, SuggestionStatus.ACCEPTED, actor)
 
