@@ -38,7 +38,6 @@ class ImportContext:
     run: ImportRun
     mapper: Mapper
     known_tags: dict[str, str | None]
-    tag_pks: dict[str, int]
     suggester: Suggester | None = None
     index: NameIndex | None = None
     placeholder: int = 0
@@ -51,7 +50,6 @@ class ImportContext:
             run=run,
             mapper=mapper,
             known_tags={t.slug: (t.default_severity or "moderate") if t.is_warning else None for t in tags},
-            tag_pks={t.slug: t.pk for t in tags},
             suggester=suggester,
         )
 
@@ -257,7 +255,7 @@ def _chunk_apply(context: ImportContext, entries: Sequence[Entry]) -> tuple[Chun
     taken = dict(resolution.taken)
     for key in sorted(resolution.targets, key=lambda k: (k < 0, -k if k < 0 else k)):
         plan_title(plan, key, resolution.targets[key], states.get(key), taken)
-    pks, _ = plan_write(plan, tag_pks=context.tag_pks)
+    pks, _ = plan_write(plan)
     _reviews_write(context, resolution.reviews, pks)
     _count(report, resolution, existing)
     report.rejected = len(report.errors)
