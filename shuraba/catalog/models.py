@@ -65,6 +65,18 @@ SOURCE_IMPORT_PREFIX = "import:"
 SOURCE_HELP = 'editor, community, model or import:<source> (for example "import:anilist")'
 
 
+def _range(field: str, low: float, high: float, name: str, *, null: bool = False) -> models.CheckConstraint:
+    """A database rule binding every writer (raw SQL and bulk writes too): low <= field <= high."""
+    condition = models.Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    if null:
+        condition |= models.Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def _among(field: str, values: list[str], name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": values}), name=name)
+
+
 class Creator(TimeStampedModel):
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
@@ -99,6 +111,7 @@ class Title(TimeStampedModel):
 
     class Meta:
         ordering = ["title"]
+        constraints = [_range("score", 0, 100, "title_score_range", null=True)]
 
     def __str__(self) -> str:
         return self.title
@@ -211,7 +224,11 @@ class TitleAxisValue(Provenance):
 
     class Meta:
         ordering = ["title", "axis__order", "-weight", "value__order"]
-        constraints = [models.UniqueConstraint(fields=["title", "value"], name="titleaxisvalue_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "value"], name="titleaxisvalue_unique"),
+            _range("weight", 0.0, 1.0, "titleaxisvalue_weight_range"),
+            _range("confidence", 0.0, 1.0, "titleaxisvalue_confidence_range"),
+        ]
         indexes = [models.Index(fields=["value", "title"])]
 
     def __str__(self) -> str:
@@ -227,7 +244,13 @@ class TitleTag(Provenance):
 
     class Meta:
         ordering = ["title", "-relevance", "tag__name"]
-        constraints = [models.UniqueConstraint(fields=["title", "tag"], name="titletag_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "tag"], name="titletag_unique"),
+            _range("relevance", 0, 100, "titletag_relevance_range"),
+            _range("confidence", 0.0, 1.0, "titletag_confidence_range"),
+            _among("spoiler", SpoilerLevel.values, "titletag_spoiler_level"),
+            _among("severity", ["", *Severity.values], "titletag_severity_level"),
+        ]
         indexes = [models.Index(fields=["tag", "title"])]
 
     def __str__(self) -> str:
@@ -252,6 +275,8 @@ class FormulaStage(Provenance):
                 | models.Q(chapter_start__lte=models.F("chapter_end")),
                 name="formulastage_range_ordered",
             ),
+            _range("confidence", 0.0, 1.0, "formulastage_confidence_range"),
+            _among("spoiler", SpoilerLevel.values, "formulastage_spoiler_level"),
         ]
 
     def __str__(self) -> str:
