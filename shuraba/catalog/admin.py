@@ -1,107 +1,36 @@
-"""The editors' admin. Every save records who changed what, when, on whose authority (source=editor)."""
+"""The editors' admin. Every save records who changed what, when, on whose authority (source=editor).
+
+Inline rows (profile, stages, tags, names, credits, ids) are written through the catalog's services:
+see admin_inlines.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
-from django.forms import BaseInlineFormSet, ModelForm
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from shuraba.accounts.models import User
 from shuraba.catalog import services
-from shuraba.catalog.models import (
-    SOURCE_EDITOR,
-    AltTitle,
-    ChangeRecord,
-    Creator,
-    Credit,
-    ExternalId,
-    FormulaStage,
-    Title,
-    TitleAxisValue,
-    TitleTag,
+from shuraba.catalog.admin_inlines import (
+    AltTitleInline,
+    AxisValueInline,
+    CreditInline,
+    ExternalIdInline,
+    ServiceFormSet,
+    StageInline,
+    TagInline,
 )
-
-PROVENANCE_FIELDS = ("source", "confidence", "updated_by")
-
-
-class SingleAxisFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
-    """Single-valued axes (centrality, ending, …) take one value per title."""
-
-    def clean(self) -> None:
-        super().clean()
-        seen: dict[str, str] = {}
-        for form in self.forms:
-            value = form.cleaned_data.get("value") if form.cleaned_data else None
-            if value is None or form.cleaned_data.get("DELETE"):
-                continue
-            if not value.axis.is_multi and value.axis.key in seen:
-                raise ValidationError(
-                    f"{value.axis.label} takes one value; remove {seen[value.axis.key]} or {value.key}."
-                )
-            seen[value.axis.key] = value.key
-
-
-class AxisValueInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = TitleAxisValue
-    formset = SingleAxisFormSet
-    fields = ("value", "weight", "locked", "source", "confidence", "updated_by")
-    readonly_fields = PROVENANCE_FIELDS
-    autocomplete_fields = ()
-    extra = 0
-    verbose_name = "profile value"
-
-
-class TagInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = TitleTag
-    fields = ("tag", "relevance", "spoiler", "severity", "locked", "source", "updated_by")
-    readonly_fields = ("source", "updated_by")
-    extra = 0
-
-
-class StageInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = FormulaStage
-    fields = ("stage", "chapter_start", "chapter_end", "spoiler", "note", "source", "updated_by")
-    readonly_fields = ("source", "updated_by")
-    extra = 0
-
-
-class AltTitleInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = AltTitle
-    extra = 0
-
-
-class CreditInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = Credit
-    extra = 0
-
-
-class ExternalIdInline(admin.TabularInline):  # type: ignore[type-arg]
-    model = ExternalId
-    extra = 0
+from shuraba.catalog.models import ChangeRecord, Creator, Title
 
 
 def _editor(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
-
-
-def _describe(obj: Model) -> str:
-    return str(obj)
-
-
-ENTITY = {
-    TitleAxisValue: "profile",
-    TitleTag: "tag",
-    FormulaStage: "stage",
-    AltTitle: "alt-title",
-    Credit: "credit",
-    ExternalId: "external-id",
-}
 
 
 @admin.register(Title)
@@ -122,24 +51,10 @@ class TitleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             changes = [("title", "created", None, obj.slug)]
         services.title_changes_record(title=obj, changes=changes, actor=_editor(request))
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        instances = formset.save(commit=False)
-        changes: list[tuple[str, str, object, object]] = []
-        for obj in formset.deleted_objects:
-            changes.append((ENTITY[type(obj)], type(obj).__name__, _describe(obj), None))
-            obj.delete()
-        changed = {id(o): fields for o, fields in formset.changed_objects}
-        for obj in instances:
-            if isinstance(obj, TitleAxisValue):
-                obj.axis = obj.value.axis
-            if hasattr(obj, "source"):
-                obj.source, obj.updated_by = SOURCE_EDITOR, _editor(request)
-                if hasattr(obj, "confidence"):
-                    obj.confidence = 1.0
-            fields = changed.get(id(obj))
-            obj.save()
-            changes.append((ENTITY[type(obj)], ",".join(fields) if fields else "added", None, _describe(obj)))
-        formset.save_m2m()
+    def save_formset(self, request: HttpRequest, form: Any, formset: ServiceFormSet, change: bool) -> None:
+        """Inline rows are written by the catalog's services (the formset ran their checks in `clean`); the
+        history also keeps one line per row, what the editor did in the form."""
+        changes = formset.rows_save(actor=_editor(request))
         services.title_changes_record(title=form.instance, changes=changes, actor=_editor(request))
 
     def delete_model(self, request: HttpRequest, obj: Title) -> None:
