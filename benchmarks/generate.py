@@ -59,9 +59,10 @@ def finish(started: float) -> None:
     from django.db import connection  # noqa: PLC0415
 
     from shuraba.catalog.models import CatalogChange, Title  # noqa: PLC0415
+    from shuraba.catalog.services import catalog_changes_announce  # noqa: PLC0415 (Django is set up first)
 
     last = Title.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    CatalogChange.objects.create(title_id=last)
+    catalog_changes_announce(title_ids=[last])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if connection.vendor == "postgresql":
