@@ -214,6 +214,8 @@ def record_facts(record: SourceRecord, *, mapper: Mapper, known_tags: Mapping[st
     source = source_name(record.source)
     own_id = external_id_normalize(source, record.source_id)
     ids = {**cross_ids_normalize(record.cross_ids), source: own_id}
+    for id_source, value in ids.items():
+        _check_text(f"{id_source} id", value, 80)
     mapped = mapper(record)
     return {
         "title": record.title.strip(),

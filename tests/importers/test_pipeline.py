@@ -228,6 +228,13 @@ def test_a_record_that_breaks_a_rule_is_rejected_whole_with_its_reason() -> None
     assert not SourceSnapshot.objects.filter(source_id="8").exists()
 
 
+def test_a_cross_site_id_longer_than_the_catalog_keeps_rejects_its_row_not_the_run() -> None:
+    bad = record(source_id="8", cross_ids={"mal": "9" * 81})
+    outcome = records_import(records=[bad, record(source_id="9", title="Fine")], source="anilist")
+    assert (outcome.run.created, outcome.run.rejected, outcome.exit_code) == (1, 1, 1)
+    assert ImportRowError.objects.get(run=outcome.run).reason == "mal id is longer than 80 characters"
+
+
 @pytest.mark.parametrize(
     ("is_adult", "rating", "expected"),
     [
