@@ -74,7 +74,12 @@ def _range(field: str, low: float, high: float, name: str, *, null: bool = False
 
 
 def _among(field: str, values: list[str], name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": values}), name=name)
+    """field is one of values. Spelled as ORs of equalities, not IN: SQLite evaluates a CHECK's IN list by
+    building a table for every row written, which doubled the cost of inserting tag assignments."""
+    condition = models.Q()
+    for value in values:
+        condition |= models.Q(**{field: value})
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 class Creator(TimeStampedModel):
