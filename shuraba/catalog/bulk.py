@@ -12,6 +12,7 @@ this is about a dozen per plan.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -38,9 +39,12 @@ class _History:
         self.rows: list[tuple[Any, ...]] = []
         self.at, self.reason = at, reason[:200]
 
-    def add(self, title_id: int, entity: str, name: str, change: tuple[object, object], source: str) -> None:
-        old, new = change
-        self.rows.append((title_id, entity, name, _text(old), _text(new), source, self.at, self.reason))
+    def add(self, entity: str, changes: Iterable[tuple[int, str, object, object, str]]) -> None:
+        """(title pk, field, old, new, source) per change of one kind of entity."""
+        at, reason = self.at, self.reason
+        self.rows.extend(
+            (pk, entity, name, _text(old), _text(new), src, at, reason) for pk, name, old, new, src in changes
+        )
 
     def write(self) -> frozenset[int]:
         fields = ("title_id", "entity", "field", "old_value", "new_value", "source", "at", "reason")
@@ -53,9 +57,8 @@ def _titles_write(plan: CatalogPlan, checked: Checked, history: _History) -> dic
     created = [Title(slug=checked.slugs[new.key], **new.fields) for new in plan.titles]
     Title.objects.bulk_create(created)
     pks = {key: key for key in checked.names if key > 0}
-    for new, title in zip(plan.titles, created, strict=True):
-        pks[new.key] = title.pk
-        history.add(title.pk, "title", "created", (None, title.slug), new.source)
+    pks.update((new.key, title.pk) for new, title in zip(plan.titles, created, strict=True))
+    history.add("title", ((t.pk, "created", None, t.slug, n.source) for n, t in zip(plan.titles, created, strict=True)))
     changed: dict[int, Title] = {}
     for item in plan.fields:
         title = checked.titles[item.title]
@@ -63,7 +66,7 @@ def _titles_write(plan: CatalogPlan, checked: Checked, history: _History) -> dic
         if old != item.value:
             setattr(title, item.field, item.value)
             changed[title.pk] = title
-            history.add(title.pk, "title", item.field, (old, item.value), item.source)
+            history.add("title", [(title.pk, item.field, old, item.value, item.source)])
     if changed:
         for title in changed.values():
             title.updated_at = history.at
@@ -85,48 +88,58 @@ def _creators_write(plan: CatalogPlan, checked: Checked) -> dict[str, tuple[int,
 def _links_write(plan: CatalogPlan, checked: Checked, pks: dict[int, int], history: _History) -> None:
     """Alternative titles, credits and external ids: only ever added, one INSERT per table."""
     rows_insert(AltTitle, ("title_id", "kind", "text"), ((pks[a.title], a.kind, a.text) for a in plan.alt_titles))
-    for a in plan.alt_titles:
-        history.add(pks[a.title], "alt-title", a.kind, (None, a.text), a.source)
+    history.add("alt-title", ((pks[a.title], a.kind, None, a.text, a.source) for a in plan.alt_titles))
     creators = _creators_write(plan, checked)
     credits = [(pks[c.title], creators[c.creator][0], c.role) for c in plan.credits]
     rows_insert(Credit, ("title_id", "creator_id", "role"), credits)
-    for c in plan.credits:
-        history.add(pks[c.title], "credit", c.role, (None, creators[c.creator][1]), c.source)
+    history.add("credit", ((pks[c.title], c.role, None, creators[c.creator][1], c.source) for c in plan.credits))
     ids = [(pks[i.title], i.id_source, i.external_id) for i in plan.external_ids]
     rows_insert(ExternalId, ("title_id", "source", "external_id"), ids)
-    for i in plan.external_ids:
-        history.add(pks[i.title], "external-id", i.id_source, (None, i.external_id), i.source)
+    history.add("external-id", ((pks[i.title], i.id_source, None, i.external_id, i.source) for i in plan.external_ids))
+
+
+TAG_FIELDS = ("title_id", "tag_id", "relevance", "spoiler", "severity", "source", "confidence", "locked", "updated_at")
 
 
 def _tags_write(plan: CatalogPlan, checked: Checked, pks: dict[int, int], history: _History) -> None:
     """New assignments in one INSERT, changed ones in one UPDATE, removed ones in one DELETE."""
-    new, changed = [], []
-    for t in plan.tags:
-        pk, tag = pks[t.title], checked.tags[t.tag]
-        severity = t.severity or checked.default_severity.get(t.tag, "")
-        row = checked.rows.get((pk, tag.pk))
-        if row is None:
-            new.append((pk, tag.pk, t.relevance, t.spoiler, severity, t.source, t.confidence, history.at))
-            history.add(pk, "tag", t.tag, (None, _tag_text(t.relevance, t.spoiler, severity)), t.source)
-            continue
-        values = (t.relevance, t.spoiler, severity, t.source, t.confidence)
+    tag_pks = {slug: tag.pk for slug, tag in checked.tags.items()}
+    defaults, at = checked.default_severity, history.at
+    had = [t for t in plan.tags if (t.title, tag_pks[t.tag]) in checked.rows] if checked.rows else []
+    fresh = [t for t in plan.tags if (t.title, tag_pks[t.tag]) not in checked.rows] if had else plan.tags
+    new = [
+        (
+            pks[t.title],
+            tag_pks[t.tag],
+            t.relevance,
+            t.spoiler,
+            t.severity or defaults.get(t.tag, ""),
+            t.source,
+            t.confidence,
+            False,
+            at,
+        )
+        for t in fresh
+    ]
+    rows_insert(TitleTag, TAG_FIELDS, new)
+    history.add("tag", ((r[0], t.tag, None, _tag_text(*r[2:5]), t.source) for r, t in zip(new, fresh, strict=True)))
+    changed = []
+    for t in had:
+        row = checked.rows[(t.title, tag_pks[t.tag])]
+        values = (t.relevance, t.spoiler, t.severity or defaults.get(t.tag, ""), t.source, t.confidence)
         if values != (row.relevance, row.spoiler, row.severity, row.source, row.confidence):
             old = _tag_text(row.relevance, row.spoiler, row.severity)
             row.relevance, row.spoiler, row.severity, row.source, row.confidence = values
-            row.updated_at = history.at
+            row.updated_at = at
             changed.append(row)
-            history.add(pk, "tag", t.tag, (old, _tag_text(t.relevance, t.spoiler, severity)), t.source)
-    fields = ("title_id", "tag_id", "relevance", "spoiler", "severity", "source", "confidence", "updated_at")
-    rows_insert(TitleTag, fields, new)
+            history.add("tag", [(t.title, t.tag, old, _tag_text(*values[:3]), t.source)])
     TitleTag.objects.bulk_update(changed, ["relevance", "spoiler", "severity", "source", "confidence", "updated_at"])
-    gone = []
-    for removed in plan.tags_removed:
-        row = checked.rows[(removed.title, checked.tags[removed.tag].pk)]
-        gone.append(row)
-        old = _tag_text(row.relevance, row.spoiler, row.severity)
-        history.add(removed.title, "tag", removed.tag, (old, None), removed.source)
+    gone = [(t, checked.rows[(t.title, tag_pks[t.tag])]) for t in plan.tags_removed]
+    history.add(
+        "tag", ((t.title, t.tag, _tag_text(r.relevance, r.spoiler, r.severity), None, t.source) for t, r in gone)
+    )
     if gone:
-        TitleTag.objects.filter(pk__in=[row.pk for row in gone]).delete()
+        TitleTag.objects.filter(pk__in=[row.pk for _, row in gone]).delete()
 
 
 @transaction.atomic

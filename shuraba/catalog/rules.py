@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, validate_slug
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db.models import BooleanField, CharField, DateField, DateTimeField, Field, IntegerField, TextField
 
 from shuraba.catalog.models import (
@@ -200,11 +201,12 @@ def creator_check(*, slug: str, name: str, native_name: str) -> None:
         raise CatalogError(f"native name of {name!r} is longer than 200 characters")
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # Django's validate_slug, without its per-call overhead (bulk plans)
+
+
 def slug_check(what: str, slug: str, high: int) -> str:
-    try:
-        validate_slug(slug)
-    except ValidationError:
-        raise CatalogError(f"{what}: slug {slug!r} may hold only letters, digits, '-' and '_'") from None
+    if not _SLUG.fullmatch(slug):
+        raise CatalogError(f"{what}: slug {slug!r} may hold only letters, digits, '-' and '_'")
     if len(slug) > high:
         raise CatalogError(f"{what}: slug {slug!r} is longer than {high} characters")
     return slug

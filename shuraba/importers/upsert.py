@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -58,6 +59,14 @@ class Item:
         return (self.source, self.source_id)
 
 
+class Draft(NamedTuple):
+    """A title the plan creates, as the suggestions and the name index see it; the catalog makes the row."""
+
+    title: str
+    start_date: dt.date | None
+    content_rating: str
+
+
 @dataclass
 class Plan:
     """One chunk's writes, keyed by title pk or, for new titles, a negative placeholder: the catalog's part
@@ -65,7 +74,7 @@ class Plan:
 
     reason: str
     catalog: CatalogPlan = field(init=False)
-    titles: dict[int, Title] = field(default_factory=dict)  # each title as the plan leaves it, in memory only
+    titles: dict[int, Title | Draft] = field(default_factory=dict)  # each title as the plan leaves it, in memory
     snaps_new: list[tuple[int, Item]] = field(default_factory=list)
     snaps_changed: list[tuple[int, Item]] = field(default_factory=list)
     candidates: dict[int, Candidate] = field(default_factory=dict)
@@ -98,8 +107,9 @@ def _slugs(title: str, start: dt.date | None, first: Item) -> tuple[str, ...]:
 def _plan_fields(plan: Plan, key: int, state: TitleState | None, fields: dict[str, merge.Sourced], first: Item) -> None:
     if state is None:
         values = {name: sourced.value for name, sourced in fields.items()}
-        plan.titles[key] = Title(slug="", **values)
-        slugs = _slugs(values["title"], values.get("start_date"), first)
+        start = values.get("start_date")
+        plan.titles[key] = Draft(values["title"], start, values["content_rating"])
+        slugs = _slugs(values["title"], start, first)
         plan.catalog.titles.append(TitleNew(key, values, slugs, _by(first.source)))
         return
     title = state.title

@@ -85,8 +85,8 @@ def test_changes_to_existing_titles_record_old_and_new_values() -> None:
     catalog_plan_apply(plan=changes)
     assert _history(pk)[-3:] == [
         ("title", "status", "finished", "hiatus", "import:mangaupdates"),
-        ("tag", "drama", "50/none/", "70/none/", SOURCE),
         ("tag", "love-triangle", "", "60/none/", SOURCE),
+        ("tag", "drama", "50/none/", "70/none/", SOURCE),
     ]
     catalog_plan_apply(plan=_plan(tags_removed=[TagRemove(pk, "drama", SOURCE)]))
     assert _history(pk)[-1] == ("tag", "drama", "70/none/", "", SOURCE)
