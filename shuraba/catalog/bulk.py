@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuraba.catalog.models import AltTitle, ChangeRecord, Creator, Credit, ExternalId, Title, TitleTag
-from shuraba.catalog.plan import CatalogPlan, Checked, PlanResult, plan_check
+from shuraba.catalog.plan import CatalogPlan, Checked, PlanResult, TagSet, plan_check
 from shuraba.catalog.services import catalog_changes_announce
 from shuraba.core.bulk import rows_insert
 
@@ -104,10 +104,23 @@ TAG_FIELDS = ("title_id", "tag_id", "relevance", "spoiler", "severity", "source"
 def _tags_write(plan: CatalogPlan, checked: Checked, pks: dict[int, int], history: _History) -> None:
     """New assignments in one INSERT, changed ones in one UPDATE, removed ones in one DELETE."""
     tag_pks = {slug: tag.pk for slug, tag in checked.tags.items()}
-    defaults, at = checked.default_severity, history.at
     had = [t for t in plan.tags if (t.title, tag_pks[t.tag]) in checked.rows] if checked.rows else []
     fresh = [t for t in plan.tags if (t.title, tag_pks[t.tag]) not in checked.rows] if had else plan.tags
-    new = [
+    _tags_insert(fresh, tag_pks, checked, pks, history)
+    _tags_change(had, tag_pks, checked, history)
+    gone = [(t, checked.rows[(t.title, tag_pks[t.tag])]) for t in plan.tags_removed]
+    history.add(
+        "tag", ((t.title, t.tag, _tag_text(r.relevance, r.spoiler, r.severity), None, t.source) for t, r in gone)
+    )
+    if gone:
+        TitleTag.objects.filter(pk__in=[row.pk for _, row in gone]).delete()
+
+
+def _tags_insert(
+    fresh: list[TagSet], tag_pks: dict[str, int], checked: Checked, pks: dict[int, int], history: _History
+) -> None:
+    defaults, at = checked.default_severity, history.at
+    rows = [  # in TAG_FIELDS order
         (
             pks[t.title],
             tag_pks[t.tag],
@@ -121,25 +134,22 @@ def _tags_write(plan: CatalogPlan, checked: Checked, pks: dict[int, int], histor
         )
         for t in fresh
     ]
-    rows_insert(TitleTag, TAG_FIELDS, new)
-    history.add("tag", ((r[0], t.tag, None, _tag_text(*r[2:5]), t.source) for r, t in zip(new, fresh, strict=True)))
+    rows_insert(TitleTag, TAG_FIELDS, rows)
+    history.add("tag", ((r[0], t.tag, None, _tag_text(*r[2:5]), t.source) for r, t in zip(rows, fresh, strict=True)))
+
+
+def _tags_change(had: list[TagSet], tag_pks: dict[str, int], checked: Checked, history: _History) -> None:
     changed = []
     for t in had:
         row = checked.rows[(t.title, tag_pks[t.tag])]
-        values = (t.relevance, t.spoiler, t.severity or defaults.get(t.tag, ""), t.source, t.confidence)
+        values = (t.relevance, t.spoiler, t.severity or checked.default_severity.get(t.tag, ""), t.source, t.confidence)
         if values != (row.relevance, row.spoiler, row.severity, row.source, row.confidence):
             old = _tag_text(row.relevance, row.spoiler, row.severity)
             row.relevance, row.spoiler, row.severity, row.source, row.confidence = values
-            row.updated_at = at
+            row.updated_at = history.at
             changed.append(row)
             history.add("tag", [(t.title, t.tag, old, _tag_text(*values[:3]), t.source)])
     TitleTag.objects.bulk_update(changed, ["relevance", "spoiler", "severity", "source", "confidence", "updated_at"])
-    gone = [(t, checked.rows[(t.title, tag_pks[t.tag])]) for t in plan.tags_removed]
-    history.add(
-        "tag", ((t.title, t.tag, _tag_text(r.relevance, r.spoiler, r.severity), None, t.source) for t, r in gone)
-    )
-    if gone:
-        TitleTag.objects.filter(pk__in=[row.pk for _, row in gone]).delete()
 
 
 @transaction.atomic
