@@ -12,7 +12,7 @@ this is about a dozen per plan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
@@ -33,23 +33,32 @@ def _tag_text(relevance: int, spoiler: str, severity: str) -> str:
 
 
 class _History:
-    """The ChangeRecord rows of a plan, one per change, all at one moment and for one reason."""
+    """The ChangeRecord rows of a plan, one per change, all at one moment and for one reason. Rows are
+    made as they are written, so a plan's 30,000 changes are never held twice."""
 
     def __init__(self, *, at: dt.datetime, reason: str) -> None:
-        self.rows: list[tuple[Any, ...]] = []
+        self.parts: list[Iterable[tuple[int, str, object, object, str]]] = []
+        self.entities: list[str] = []
         self.at, self.reason = at, reason[:200]
 
     def add(self, entity: str, changes: Iterable[tuple[int, str, object, object, str]]) -> None:
         """(title pk, field, old, new, source) per change of one kind of entity."""
+        self.parts.append(changes)
+        self.entities.append(entity)
+
+    def _rows(self, touched: set[int]) -> Iterator[tuple[Any, ...]]:
         at, reason = self.at, self.reason
-        self.rows.extend(
-            (pk, entity, name, _text(old), _text(new), src, at, reason) for pk, name, old, new, src in changes
-        )
+        for entity, changes in zip(self.entities, self.parts, strict=True):
+            for pk, name, old, new, source in changes:
+                touched.add(pk)
+                yield (pk, entity, name, _text(old), _text(new), source, at, reason)
 
     def write(self) -> frozenset[int]:
+        """Write the rows; return the titles they are about."""
+        touched: set[int] = set()
         fields = ("title_id", "entity", "field", "old_value", "new_value", "source", "at", "reason")
-        rows_insert(ChangeRecord, fields, self.rows)
-        return frozenset(row[0] for row in self.rows)
+        rows_insert(ChangeRecord, fields, self._rows(touched))
+        return frozenset(touched)
 
 
 def _titles_write(plan: CatalogPlan, checked: Checked, history: _History) -> dict[int, int]:
@@ -120,22 +129,19 @@ def _tags_insert(
     fresh: list[TagSet], tag_pks: dict[str, int], checked: Checked, pks: dict[int, int], history: _History
 ) -> None:
     defaults, at = checked.default_severity, history.at
-    rows = [  # in TAG_FIELDS order
-        (
-            pks[t.title],
-            tag_pks[t.tag],
-            t.relevance,
-            t.spoiler,
-            t.severity or defaults.get(t.tag, ""),
-            t.source,
-            t.confidence,
-            False,
-            at,
-        )
-        for t in fresh
-    ]
+    severity = [t.severity or defaults.get(t.tag, "") for t in fresh]
+    rows = (
+        (pks[t.title], tag_pks[t.tag], t.relevance, t.spoiler, s, t.source, t.confidence, False, at)
+        for t, s in zip(fresh, severity, strict=True)
+    )
     rows_insert(TitleTag, TAG_FIELDS, rows)
-    history.add("tag", ((r[0], t.tag, None, _tag_text(*r[2:5]), t.source) for r, t in zip(rows, fresh, strict=True)))
+    history.add(
+        "tag",
+        (
+            (pks[t.title], t.tag, None, _tag_text(t.relevance, t.spoiler, s), t.source)
+            for t, s in zip(fresh, severity, strict=True)
+        ),
+    )
 
 
 def _tags_change(had: list[TagSet], tag_pks: dict[str, int], checked: Checked, history: _History) -> None:

@@ -140,13 +140,12 @@ class Checked:
 def _distinct_check(
     checked: Checked, rows: Sequence[tuple[Any, ...]], key: Callable[[Any], Hashable], check: Callable[[Any], object]
 ) -> None:
-    """Run `check` once per distinct `key(row)` (the rule depends on nothing else); on a refusal, name the
-    title of the first row with that key. Set-based, so a plan of 50,000 tags checks in milliseconds."""
-    for value in set(map(key, rows)):
+    """Run `check(row)` on one row per distinct `key(row)`, for a rule that depends on that key alone; a
+    refusal names the row's title. Set-based, so a plan of 20,000 tags checks in milliseconds."""
+    for row in dict(zip(map(key, rows), rows, strict=True)).values():
         try:
-            check(value)
+            check(row)
         except CatalogError as exc:
-            row = next(r for r in rows if key(r) == value)
             raise checked.refuse(row[0], exc) from None
 
 
@@ -188,8 +187,8 @@ def _keys_check(plan: CatalogPlan, checked: Checked) -> None:
 def _sources_check(plan: CatalogPlan, checked: Checked) -> None:
     source = attrgetter("source")
     for rows in (plan.titles, plan.fields, plan.alt_titles, plan.credits, plan.external_ids, plan.tags):
-        _distinct_check(checked, rows, source, source_validate)
-    _distinct_check(checked, plan.tags_removed, source, source_validate)
+        _distinct_check(checked, rows, source, lambda row: source_validate(row.source))
+    _distinct_check(checked, plan.tags_removed, source, lambda row: source_validate(row.source))
 
 
 def _fields_check(checked: Checked, rows: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
@@ -239,7 +238,7 @@ def _links_check(plan: CatalogPlan, checked: Checked) -> None:
     _each_check(checked, odd, lambda a: alt_title_check(kind=a.kind, text=a.text))
     for creator in plan.creators.values():
         creator_check(slug=creator.slug, name=creator.name, native_name=creator.native_name)
-    _distinct_check(checked, plan.credits, attrgetter("role"), lambda role: credit_check(role=role))
+    _distinct_check(checked, plan.credits, attrgetter("role"), lambda c: credit_check(role=c.role))
     slugs = sorted({c.creator for c in plan.credits} | set(plan.creators))
     if slugs:
         found = Creator.objects.filter(slug__in=slugs).values_list("slug", "pk", "name")
@@ -265,23 +264,23 @@ def _tags_load(plan: CatalogPlan, checked: Checked) -> None:
         checked.rows = {(row.title_id, row.tag_id): row for row in assignments}
 
 
-def _tag_known(tags: Mapping[str, Tag]) -> Callable[[str], None]:
-    def check(slug: str) -> None:
-        if slug not in tags:
-            raise CatalogError(f"unknown tag {slug!r}")
+def _tag_known(tags: Mapping[str, Tag]) -> Callable[[TagSet | TagRemove], None]:
+    def check(row: TagSet | TagRemove) -> None:
+        if row.tag not in tags:
+            raise CatalogError(f"unknown tag {row.tag!r}")
 
     return check
 
 
 def _tags_check(plan: CatalogPlan, checked: Checked) -> None:
     _tags_load(plan, checked)
-    tags, both = checked.tags, attrgetter("tag", "relevance")
-    _distinct_check(checked, plan.tags, both, lambda k: relevance_check(*k))
-    _distinct_check(checked, plan.tags, attrgetter("tag", "spoiler"), lambda k: spoiler_check(*k))
-    _distinct_check(checked, plan.tags, attrgetter("tag", "severity"), lambda k: severity_check(tags[k[0]], k[1]))
+    tags, rows = checked.tags, plan.tags
+    _distinct_check(checked, rows, attrgetter("relevance"), lambda t: relevance_check(t.tag, t.relevance))
+    _distinct_check(checked, rows, attrgetter("spoiler"), lambda t: spoiler_check(t.tag, t.spoiler))
     _distinct_check(
-        checked, plan.tags, attrgetter("tag", "confidence"), lambda k: share_check(f"{k[0]}: confidence", k[1])
+        checked, rows, attrgetter("confidence"), lambda t: share_check(f"{t.tag}: confidence", t.confidence)
     )
+    _distinct_check(checked, rows, attrgetter("tag", "severity"), lambda t: severity_check(tags[t.tag], t.severity))
     touched = [(t.title, t.tag, t.source) for t in plan.tags if t.title > 0]
     for title, slug, source in touched + [(t.title, t.tag, t.source) for t in plan.tags_removed]:
         row = checked.rows.get((title, tags[slug].pk))
