@@ -48,13 +48,13 @@ class Timing:
 
 def index_build() -> tuple[Any, dict[str, float]]:
     """Build the index as a worker does on its first request; report time and resident memory."""
-    from shuraba.search.index import SearchIndex  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.build import index_build as build  # noqa: PLC0415 (after django.setup)
 
     process = psutil.Process()
     gc.collect()
     before = process.memory_info().rss
     started = time.perf_counter()
-    index = SearchIndex.from_database()
+    index = build()
     seconds = time.perf_counter() - started
     gc.collect()
     after = process.memory_info().rss

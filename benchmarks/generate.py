@@ -6,7 +6,7 @@
 The SQLite database lives in benchmarks/var/<scale>/ and is recreated each run. With DATABASE_URL set
 (see `search_bench.py postgres`), that database is used instead and must hold no titles yet.
 Everything is written with bulk_create, which skips the services on purpose: a benchmark catalog is
-not an edit history, so it gets one CatalogChange row at the end (the engine's change counter) and
+not an edit history, so it gets one change-log row at the end (the engine's change counter) and
 no ChangeRecords.
 """
 
@@ -58,17 +58,19 @@ def finish(started: float) -> None:
     """Announce the catalog to the index (one change row) and give the planner statistics."""
     from django.db import connection  # noqa: PLC0415
 
-    from shuraba.catalog.models import CatalogChange, Title  # noqa: PLC0415
+    from shuraba.catalog.models import Title  # noqa: PLC0415
+    from shuraba.core.changelog import change_announce  # noqa: PLC0415
+    from shuraba.core.models import Change  # noqa: PLC0415
 
     last = Title.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    CatalogChange.objects.create(title_id=last)
+    change_announce(title_id=last)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if connection.vendor == "postgresql":
         from django.core.management.color import no_style  # noqa: PLC0415
 
         # Explicit pks leave the id sequences behind; later writes (none here) would collide.
-        statements = connection.ops.sequence_reset_sql(no_style(), [Title, CatalogChange])
+        statements = connection.ops.sequence_reset_sql(no_style(), [Title, Change])
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)

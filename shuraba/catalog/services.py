@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -13,9 +14,7 @@ from shuraba.catalog.models import (
     SOURCE_EDITOR,
     SOURCE_IMPORT_PREFIX,
     SOURCE_MODEL,
-    VOCABULARY_CHANGE,
     AltTitle,
-    CatalogChange,
     ChangeRecord,
     ContentRating,
     Creator,
@@ -28,6 +27,7 @@ from shuraba.catalog.models import (
     TitleAxisValue,
     TitleTag,
 )
+from shuraba.core.changelog import change_announce, changes_announce
 from shuraba.core.errors import ShurabaError
 from shuraba.taxonomy.models import Axis, AxisKind, AxisValue, Tag
 
@@ -51,13 +51,13 @@ def source_validate(source: str) -> str:
 
 
 def catalog_touch(*, title_id: int) -> None:
-    """Announce that a title changed (see CatalogChange); part of the writing transaction."""
-    CatalogChange.objects.create(title_id=title_id)
+    """Announce that a title changed (core/changelog.py); part of the writing transaction."""
+    change_announce(title_id=title_id)
 
 
-def vocabulary_touch() -> None:
-    """Announce a changed vocabulary (see CatalogChange): every reader reloads, tags and values included."""
-    CatalogChange.objects.create(title_id=VOCABULARY_CHANGE)
+def catalog_changes_announce(*, title_ids: Iterable[int], at: dt.datetime) -> None:
+    """Announce many changed titles at once (the bulk writers)."""
+    changes_announce(title_ids=title_ids, at=at)
 
 
 def change_record(

@@ -19,7 +19,6 @@ from shuraba.catalog.models import (
     SOURCE_EDITOR,
     SOURCE_IMPORT_PREFIX,
     AltTitle,
-    CatalogChange,
     ChangeRecord,
     Creator,
     Credit,
@@ -27,6 +26,7 @@ from shuraba.catalog.models import (
     Title,
     TitleTag,
 )
+from shuraba.catalog.services import catalog_changes_announce
 from shuraba.importers import merge
 from shuraba.importers.bulk import rows_insert
 from shuraba.importers.facts import Facts, creator_slug, slug_base
@@ -327,7 +327,7 @@ def _history_write(plan: Plan, pks: dict[int, int], now: Any) -> set[int]:
     )
     rows_insert(ChangeRecord, ("title_id", "entity", "field", "old_value", "new_value", "source", "at", "reason"), rows)
     touched = sorted({pks[key] for key, *_ in plan.changes})
-    rows_insert(CatalogChange, ("title_id", "at"), ((pk, now) for pk in touched))
+    catalog_changes_announce(title_ids=touched, at=now)
     return set(touched)
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from django.db.models import Q
 
-from shuraba.catalog.models import CatalogChange, ChangeRecord, Title
+from shuraba.catalog.models import ChangeRecord, Title
+from shuraba.core.models import Change as CatalogChange
 from shuraba.importers.runs import file_import
 from tests.importers.factories import COLLECTION
 

@@ -116,7 +116,7 @@ def _taxonomy_with_a_new_tag(tmp_path: Path) -> Path:
 def test_a_synced_vocabulary_is_searchable_at_once_and_an_unchanged_sync_rebuilds_nothing(
     unverified: Client, tmp_path: Path
 ) -> None:
-    from shuraba.search.index import search_index  # noqa: PLC0415
+    from shuraba.search.live import search_index  # noqa: PLC0415
     from shuraba.taxonomy.services import taxonomy_sync  # noqa: PLC0415
 
     before = unverified.get("/api/v1/search", {"include": "lighthouse-keepers"})
@@ -139,7 +139,7 @@ def test_a_synced_vocabulary_is_searchable_at_once_and_an_unchanged_sync_rebuild
 def test_a_large_index_serves_on_while_a_new_vocabulary_is_built_beside_it(
     unverified: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shuraba.search import index as index_module  # noqa: PLC0415
+    from shuraba.search import live as index_module  # noqa: PLC0415
     from shuraba.taxonomy.services import taxonomy_sync  # noqa: PLC0415
 
     started: list[bool] = []
@@ -160,7 +160,7 @@ def test_a_large_index_serves_on_while_a_new_vocabulary_is_built_beside_it(
 
 
 def test_a_failed_rebuild_leaves_the_next_search_to_rebuild(monkeypatch: pytest.MonkeyPatch, db: None) -> None:
-    from shuraba.search import index as index_module  # noqa: PLC0415
+    from shuraba.search import live as index_module  # noqa: PLC0415
 
     index_module.search_index()
 
@@ -168,7 +168,7 @@ def test_a_failed_rebuild_leaves_the_next_search_to_rebuild(monkeypatch: pytest.
         raise RuntimeError("the database went away")
 
     with monkeypatch.context() as patched:
-        patched.setattr(index_module.SearchIndex, "from_database", broken)
+        patched.setattr(index_module, "index_build", broken)
         index_module._rebuild()
     assert index_module._current is None
     assert index_module.search_index().size > 0
