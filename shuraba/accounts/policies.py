@@ -267,6 +267,13 @@ def assignments_shown_q(visibility: Visibility, *, prefix: str = "") -> models.Q
     return models.Q(**{f"{prefix}spoiler__in": visibility.shown_levels})
 
 
+def strictest_level(*levels: str) -> str:
+    """The strictest of several spoiler levels given to one fact (an unknown level counts as major)."""
+    return max(
+        levels, key=lambda level: SPOILER_LEVELS.index(level) if level in SPOILER_LEVELS else len(SPOILER_LEVELS)
+    )
+
+
 def card_tag_shown(*, level: str, warning: bool) -> bool:
     """May a tag appear on a title's card? Cards are shared by every viewer: only what PUBLIC may see,
     and no content warnings (they have their own place on the title page)."""

@@ -83,8 +83,7 @@ def title_sources(*, visibility: Visibility, reveal: Reveal, title_id: int) -> S
     levels = dict(TitleTag.objects.filter(title_id=title_id).values_list("tag__slug", "spoiler"))
     for snap in snapshots:
         for slug, _relevance, spoiler, _severity in snap.facts.get("tags", ()):
-            if spoiler != "none" and levels.get(slug, "none") == "none":
-                levels[slug] = spoiler
+            levels[slug] = policies.strictest_level(levels.get(slug, policies.SPOILER_LEVELS[0]), spoiler)
     shown: list[SourceShown] = []
     givers: dict[str, list[str]] = {}
     hidden = 0
