@@ -16,14 +16,12 @@ from pyroaring import BitMap
 
 from shuraba.accounts.policies import SPOILER_LEVELS, Visibility
 from shuraba.search.cache import cache_key
-from shuraba.search.filters import query_filters
-from shuraba.search.normalize import text_normalize
+from shuraba.search.filters import query_filters, query_text_filter
 from shuraba.search.query import DIMENSIONS, RANGE_AXES, SPOILER_DIMENSIONS, SearchQuery
 from shuraba.search.storage import LEVELS, SearchIndex, slots_array
-from shuraba.search.textscan import NO_MATCH, TIER_EXACT, TextMatch, needle_grams
+from shuraba.search.textscan import TIER_EXACT, TextMatch
 
 FACET_DIMENSIONS = (*DIMENSIONS, *RANGE_AXES)
-SCAN_ALL_ABOVE = 1 / 3  # trigram candidates above this share of the catalog: scan every name (cached)
 
 
 @dataclass(frozen=True)
@@ -47,26 +45,6 @@ def visible_slots(index: SearchIndex, visibility: Visibility) -> BitMap:
         return BitMap.union(BitMap(), *ratings) & index.live
 
     return index.cached(cache_key("visible", visibility=visibility), compute)  # type: ignore[no-any-return]
-
-
-def text_match(index: SearchIndex, text: str, within: BitMap) -> TextMatch:
-    """Titles among `within` whose any name contains the normalized text: the titles holding every trigram
-    of the text are candidates, and a scan of their names confirms them and finds exact and prefix matches."""
-    needle = text_normalize(text)
-    if not needle:
-        return NO_MATCH
-    grams = list(needle_grams(needle))
-    candidates = BitMap(within)
-    for gram in sorted(grams, key=lambda g: len(index.grams.get(g) or ())):
-        candidates &= index.grams.get(gram) or BitMap()
-        if not candidates:
-            return NO_MATCH
-    if not grams or len(candidates) > SCAN_ALL_ABOVE * index.size:
-        match: TextMatch = index.cached(
-            cache_key("text-scan", needle), lambda: TextMatch.of_arrays(*index.scan_text(needle)), result=True
-        )
-        return match
-    return TextMatch.of_arrays(*index.scan_text(needle, slots_array(candidates)))
 
 
 def _facets(index: SearchIndex, result: BitMap, visibility: Visibility) -> dict[str, dict[str, int]]:
@@ -141,10 +119,11 @@ def _matches(index: SearchIndex, query: SearchQuery, visibility: Visibility) -> 
     result = BitMap(visible_slots(index, visibility))
     for f in query_filters(query):
         result = f.apply(index, visibility, result)
-    text = None
-    if query.q:
-        text = text_match(index, query.q, result)
-        result &= text.bitmap
+    text_filter = query_text_filter(query)
+    if text_filter is None:
+        return result, None
+    text = text_filter.match(index, result)
+    result &= text.bitmap
     return result, text
 
 

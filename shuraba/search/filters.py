@@ -20,9 +20,14 @@ from pyroaring import BitMap
 
 from shuraba.accounts.policies import Visibility, assignments_shown_q
 from shuraba.catalog.length import length_q
-from shuraba.catalog.models import TitleAxisValue, TitleTag
+from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
+from shuraba.search.cache import cache_key
+from shuraba.search.normalize import text_normalize
 from shuraba.search.query import PROFILE_DIMENSIONS, RANGE_AXES, Range, SearchQuery
 from shuraba.search.storage import POPULARITY_BUCKETS, SearchIndex, popularity_bucket, slots_array
+from shuraba.search.textscan import NO_MATCH, TextMatch, needle_grams, tier
+
+SCAN_ALL_ABOVE = 1 / 3  # trigram candidates above this share of the catalog: scan every name (cached)
 
 
 class Filter(Protocol):
@@ -130,7 +135,8 @@ class Not:
         return ~self.inner.condition(visibility)
 
     def describe(self) -> str:
-        return f"not {self.inner.describe()}"
+        grouped = isinstance(self.inner, AllOf | AnyOf) and len(self.inner.filters) > 1
+        return f"not ({self.inner.describe()})" if grouped else f"not {self.inner.describe()}"
 
 
 @dataclass(frozen=True)
@@ -212,10 +218,61 @@ def _range_q(name: str, r: Range) -> Q:
     return Q(**{f"{column}__{op}": v for op, v in bounds.items() if v is not None})
 
 
+@dataclass(frozen=True)
+class TextHas(_Narrowing):
+    """Titles with a name (any alternative title, any script) containing the text, after normalization.
+    Besides matching, it ranks: `match` gives each title's tier (exact 3, prefix 2, contains 1)."""
+
+    text: str
+
+    def match(self, index: SearchIndex, within: BitMap) -> TextMatch:
+        """The matching slots among `within`: the titles holding every trigram of the text are candidates,
+        and a scan of their names confirms them and finds exact and prefix matches."""
+        needle = text_normalize(self.text)
+        if not needle:
+            return NO_MATCH
+        grams = list(needle_grams(needle))
+        candidates = BitMap(within)
+        for gram in sorted(grams, key=lambda g: len(index.grams.get(g) or ())):
+            candidates &= index.grams.get(gram) or BitMap()
+            if not candidates:
+                return NO_MATCH
+        if not grams or len(candidates) > SCAN_ALL_ABOVE * index.size:
+            every: TextMatch = index.cached(
+                cache_key("text-scan", needle), lambda: TextMatch.of_arrays(*index.scan_text(needle)), result=True
+            )
+            return every
+        return TextMatch.of_arrays(*index.scan_text(needle, slots_array(candidates)))
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        return self.match(index, index.live).bitmap
+
+    def tiers(self) -> dict[int, int]:
+        """Title id -> best tier, by a scan of every name in the database with the same normalization
+        (databases disagree on Unicode folding, so the ORM side matches in Python)."""
+        needle = text_normalize(self.text)
+        found: dict[int, int] = {}
+        if not needle:
+            return found
+        names = [*AltTitle.objects.values_list("title_id", "text"), *Title.objects.values_list("pk", "title")]
+        for title_id, name in names:
+            best = tier(text_normalize(name), needle)
+            if best > found.get(title_id, 0):
+                found[title_id] = best
+        return found
+
+    def condition(self, visibility: Visibility) -> Q:
+        """As a plain id list (the SQL reference joins a temporary table instead, for any number of ids)."""
+        return Q(pk__in=sorted(self.tiers()))
+
+    def describe(self) -> str:
+        return f"a title containing {self.text!r}"
+
+
 @lru_cache(maxsize=4096)
 def query_filters(query: SearchQuery) -> tuple[Filter, ...]:
-    """A query's filters, in the order both executors apply them (title text is matched after them:
-    engine.text_match and the reference's name scan, which also rank by how well the text matched)."""
+    """A query's filters, in the order both executors apply them, but for its text (`query_text_filter`),
+    which both match last because it also ranks."""
     filters: list[Filter] = []
     include: tuple[Filter, ...] = tuple(TagHas(slug, query.min_relevance) for slug in query.include_tags)
     if include:
@@ -230,3 +287,7 @@ def query_filters(query: SearchQuery) -> tuple[Filter, ...]:
             filters.append(Not(ValueIn(dimension, f.exclude)))
     filters.extend(InRange(name, r) for name, r in query.ranges)
     return tuple(filters)
+
+
+def query_text_filter(query: SearchQuery) -> TextHas | None:
+    return TextHas(query.q) if query.q else None

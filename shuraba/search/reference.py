@@ -17,12 +17,10 @@ from django.db.models.functions import Coalesce, Collate
 from shuraba.accounts import policies
 from shuraba.accounts.policies import Visibility
 from shuraba.catalog.length import length_class
-from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
+from shuraba.catalog.models import Title, TitleAxisValue, TitleTag
 from shuraba.search.engine import EngineResult
-from shuraba.search.filters import query_filters
-from shuraba.search.normalize import text_normalize
+from shuraba.search.filters import query_filters, query_text_filter
 from shuraba.search.query import FIELD_DIMENSIONS, SPOILER_DIMENSIONS, SearchQuery
-from shuraba.search.textscan import tier
 
 
 def _filtered(queryset: QuerySet[Title], query: SearchQuery, visibility: Visibility) -> QuerySet[Title]:
@@ -30,17 +28,6 @@ def _filtered(queryset: QuerySet[Title], query: SearchQuery, visibility: Visibil
     for f in query_filters(query):
         queryset = queryset.filter(f.condition(visibility))
     return queryset
-
-
-def _text_tiers(text: str) -> dict[int, int]:
-    needle = text_normalize(text)
-    tiers: dict[int, int] = {}
-    names = [*AltTitle.objects.values_list("title_id", "text"), *Title.objects.values_list("pk", "title")]
-    for title_id, name in names:
-        found = tier(text_normalize(name), needle) if needle else 0
-        if found > tiers.get(title_id, 0):
-            tiers[title_id] = found
-    return tiers
 
 
 TEXT_TABLE = "search_reference_text"
@@ -52,7 +39,7 @@ def _text_table_fill(tiers: dict[int, int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {TEXT_TABLE} (title_id bigint PRIMARY KEY, tier integer)")
         cursor.execute(f"DELETE FROM {TEXT_TABLE}")  # noqa: S608 (our own name)
-        cursor.executemany(f"INSERT INTO {TEXT_TABLE} (title_id, tier) VALUES (%s, %s)", list(tiers.items()))  # noqa: S608
+        cursor.executemany(f"INSERT INTO {TEXT_TABLE} (title_id, tier) VALUES (%s, %s)", list(tiers.items()))  # noqa: S608 (our own name)
 
 
 def _ordered(
@@ -67,7 +54,7 @@ def _ordered(
     order: list[str] = []
     if tiers:  # (an annotation that is a bare constant would read as "ORDER BY 0" on PostgreSQL)
         tier = RawSQL(  # noqa: S611 (constant SQL over our own table names; no input reaches it)
-            f"SELECT tier FROM {TEXT_TABLE} WHERE title_id = {Title._meta.db_table}.id",  # noqa: S608
+            f"SELECT tier FROM {TEXT_TABLE} WHERE title_id = {Title._meta.db_table}.id",  # noqa: S608 (names from model meta)
             (),
             output_field=IntegerField(),
         )
@@ -116,8 +103,9 @@ def _facets(result: QuerySet[Title], visibility: Visibility) -> dict[str, dict[s
 def reference_search(query: SearchQuery, visibility: Visibility, *, facets: bool = True) -> EngineResult:
     queryset = _filtered(policies.titles_visible(visibility, Title.objects.all()), query, visibility)
     tiers: dict[int, int] = {}
-    if query.q:
-        tiers = _text_tiers(query.q)
+    text_filter = query_text_filter(query)
+    if text_filter is not None:
+        tiers = text_filter.tiers()
         _text_table_fill(tiers)
         matching = RawSQL(f"SELECT title_id FROM {TEXT_TABLE}", ())  # noqa: S608, S611 (constant SQL)
         queryset = queryset.filter(pk__in=matching)
