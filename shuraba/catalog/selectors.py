@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from shuraba.accounts import policies
-from shuraba.accounts.policies import Reveal, Visibility
+from shuraba.accounts.policies import Hidden, Reveal, Visibility
 from shuraba.catalog.cards import TitleCard, card_subgenres_pick, card_tags_pick
 from shuraba.catalog.length import length_class
 from shuraba.catalog.models import (
@@ -30,7 +30,12 @@ from shuraba.taxonomy.models import profile_axes
 
 
 class TitleNotFound(LookupError):
-    """No such title, or one this viewer may not see: the two are indistinguishable on purpose."""
+    """No such title, or one this viewer may not see: pages answer both alike (a 404). `hidden` says why
+    a title that exists is not shown, for a page that chooses to explain it to its own viewer."""
+
+    def __init__(self, name: str, *, hidden: Hidden | None = None) -> None:
+        super().__init__(name)
+        self.hidden = hidden
 
 
 @dataclass(frozen=True)
@@ -179,8 +184,11 @@ def _title_get(visibility: Visibility, *, slug: str | None, pk: int | None) -> T
     queryset = _with_profile(Title.objects.all()).prefetch_related("alt_titles", "credits__creator", "external_ids")
     queryset = queryset.prefetch_related("stages")
     title = queryset.filter(slug=slug).first() if slug is not None else queryset.filter(pk=pk or 0).first()
-    if title is None or policies.title_hidden(visibility, content_rating=title.content_rating) is not None:
+    if title is None:
         raise TitleNotFound(slug or str(pk))
+    hidden = policies.title_hidden(visibility, content_rating=title.content_rating)
+    if hidden is not None:
+        raise TitleNotFound(slug or str(pk), hidden=hidden)
     return title
 
 

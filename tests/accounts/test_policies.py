@@ -59,3 +59,17 @@ def test_reveal_parameter_names_a_bad_token() -> None:
     assert reveal_parse(None) == Reveal()
     with pytest.raises(BadQuery, match="'ending'"):
         reveal_parse("revelation,ending")
+
+
+def test_a_hidden_title_answers_with_the_reason_and_a_missing_one_without(gated_title: Title) -> None:
+    from shuraba.catalog import selectors  # noqa: PLC0415 (the selector under test, beside the policy's tests)
+
+    with pytest.raises(selectors.TitleNotFound) as hidden:
+        selectors.title_detail(visibility=policies.PUBLIC, reveal=Reveal(), slug=gated_title.slug)
+    assert hidden.value.hidden is not None
+    assert hidden.value.hidden.reason == "age-gate"
+    with pytest.raises(selectors.TitleNotFound) as missing:
+        selectors.title_detail(visibility=policies.PUBLIC, reveal=Reveal(), slug="no-such-title")
+    assert missing.value.hidden is None
+    shown = selectors.title_detail(visibility=policies.EVERYTHING, reveal=Reveal(), slug=gated_title.slug)
+    assert shown.card.slug == gated_title.slug
