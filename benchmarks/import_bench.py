@@ -20,8 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import shared_data
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = REPO.parent / "shared" / "data" / "anilist_manga_nonadult.jsonl"
+DEFAULT_FILE = shared_data() / "anilist_manga_nonadult.jsonl"
 
 
 def _one(data_dir: Path, path: Path) -> None:
