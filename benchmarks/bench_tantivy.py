@@ -61,7 +61,7 @@ def _document(row: Any) -> tantivy.Document:
 
 
 def index_build() -> tuple[Any, float]:
-    from shuraba.search.loader import rows_load  # noqa: PLC0415
+    from shuraba.search.loader import rows_load  # noqa: PLC0415 (after django.setup)
 
     started = time.perf_counter()
     index = tantivy.Index(schema_build())
@@ -115,7 +115,7 @@ def query_build(schema: Any, case: Case) -> Any:
 
 
 def _text(schema: Any, text: str) -> Any:
-    from shuraba.search.normalize import text_normalize  # noqa: PLC0415
+    from shuraba.search.normalize import text_normalize  # noqa: PLC0415 (after django.setup)
 
     words = [w for w in "".join(c if c.isalnum() else " " for c in text_normalize(text)).split() if w]
     if not words:
@@ -150,7 +150,7 @@ def _timed(call: Any) -> tuple[float, Any]:
 
 def compare(index: Any, engine_index: Any, case: Case, rounds: int) -> dict[str, Any]:
     """Timings of the four calls for one case, and whether totals and facet counts agree."""
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
+    from shuraba.search.engine import engine_search  # noqa: PLC0415 (after django.setup)
 
     query = replace(case.query, sort="popularity")
     searcher, built = index.searcher(), query_build(index.schema, case)

@@ -4,6 +4,7 @@ from django.test import Client
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import ChangeRecord, Title
+from shuraba.taxonomy.models import AxisValue
 
 
 def _change_form_data(client: Client, title: Title) -> dict[str, object]:
@@ -67,8 +68,6 @@ def test_editor_profile_edit_in_the_admin_becomes_editor_provenance(
 
 
 def test_admin_refuses_two_values_on_a_single_valued_axis(editor_client: Client, open_title: Title) -> None:
-    from shuraba.taxonomy.models import AxisValue  # noqa: PLC0415
-
     data = _change_form_data(editor_client, open_title)
     prefix = next(k for k in data if k.endswith("-0-weight")).removesuffix("-0-weight")
     total = int(str(data[f"{prefix}-TOTAL_FORMS"]))

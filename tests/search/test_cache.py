@@ -1,9 +1,20 @@
 from __future__ import annotations
 
 import numpy as np
+from django.test import override_settings
 from pyroaring import BitMap
 
+from shuraba.accounts.policies import Viewer, visibility_of
+from shuraba.catalog import services
+from shuraba.catalog.models import Title
+from shuraba.core.changelog import changelog_newest as newest_change
+from shuraba.search.build import index_build, index_fill
 from shuraba.search.cache import Cache, nbytes
+from shuraba.search.engine import engine_search
+from shuraba.search.query import SORTS, SearchQuery
+from shuraba.search.reference import reference_search
+from shuraba.search.storage import SearchIndex
+from shuraba.taxonomy.models import Tag
 
 
 def _column(n: int) -> np.ndarray:
@@ -62,14 +73,6 @@ def test_sizes_count_what_containers_hold() -> None:
 def test_a_small_budget_bounds_the_index_and_changes_no_answer(db: None) -> None:
     """Evictions under a tight budget, with viewer classes taking turns, must never hand one class's
     counts to another: every answer equals the SQL reference's, JSON included."""
-    from django.test import override_settings  # noqa: PLC0415
-
-    from shuraba.accounts.policies import Viewer, visibility_of  # noqa: PLC0415
-    from shuraba.search.build import index_build  # noqa: PLC0415
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
-    from shuraba.search.query import SORTS, SearchQuery  # noqa: PLC0415
-    from shuraba.search.reference import reference_search  # noqa: PLC0415
-    from shuraba.taxonomy.models import Tag  # noqa: PLC0415
 
     queries = [SearchQuery(), SearchQuery(exclude_tags=("drama",)), SearchQuery(q="a"), SearchQuery(q="ko")]
     queries += [
@@ -95,15 +98,6 @@ def test_a_small_budget_bounds_the_index_and_changes_no_answer(db: None) -> None
 
 
 def test_tag_codes_beyond_the_dense_rows_are_counted_the_same(db: None) -> None:
-    from shuraba.accounts.policies import Viewer, visibility_of  # noqa: PLC0415
-    from shuraba.catalog import services  # noqa: PLC0415
-    from shuraba.catalog.models import Title  # noqa: PLC0415
-    from shuraba.core.changelog import changelog_newest as newest_change  # noqa: PLC0415
-    from shuraba.search.build import index_build, index_fill  # noqa: PLC0415
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
-    from shuraba.search.query import SearchQuery  # noqa: PLC0415
-    from shuraba.search.storage import SearchIndex  # noqa: PLC0415
-
     narrow = SearchIndex()
     narrow.dense_codes = 7  # only the first three codes fit the dense rows: the rest take the overflow path
     narrow.version = newest_change()

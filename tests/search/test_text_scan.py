@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from shuraba.catalog import services
+from shuraba.catalog.models import Title
+from shuraba.core.changelog import changelog_newest as newest_change
 from shuraba.search.build import index_build
 from shuraba.search.normalize import text_normalize
 from shuraba.search.storage import SearchIndex
@@ -37,8 +40,6 @@ def test_the_vectorized_scan_finds_what_checking_every_name_finds(db: None) -> N
 
 
 def test_names_beyond_the_basic_multilingual_plane_are_scanned_too(db: None) -> None:
-    from shuraba.catalog import services  # noqa: PLC0415
-
     title = services.title_create(slug="yoshi-house", title="Yoshi House", source="editor", content_rating="teen")
     services.title_alt_title_add(title=title, kind="native", text="𠮷野の家", source="editor")
     index = index_build()
@@ -51,10 +52,6 @@ def test_names_beyond_the_basic_multilingual_plane_are_scanned_too(db: None) -> 
 
 
 def test_a_deleted_title_leaves_no_trace_in_the_scan(db: None) -> None:
-    from shuraba.catalog import services  # noqa: PLC0415
-    from shuraba.catalog.models import Title  # noqa: PLC0415
-    from shuraba.core.changelog import changelog_newest as newest_change  # noqa: PLC0415
-
     title = services.title_create(slug="ferry-song", title="Ferry Song", source="editor", content_rating="teen")
     index = index_build()
     slot = index.slot_of[title.pk]
