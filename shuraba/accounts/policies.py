@@ -222,7 +222,20 @@ def title_hidden(visibility: Visibility, *, content_rating: str) -> Hidden | Non
 
 
 def hidden_notes(visibility: Visibility, *, spoiler_dimensions: tuple[str, ...]) -> tuple[Hidden, ...]:
-    """What a listing says it left out (never which titles)."""
+    """What a listing says it left out (never which titles); made once per visibility key."""
+    key = (visibility.key, spoiler_dimensions)
+    notes = _NOTES.get(key)
+    if notes is None:
+        if len(_NOTES) > 1024:  # keys grow with avoid rules; the notes are cheap to make again
+            _NOTES.clear()
+        notes = _NOTES[key] = _hidden_notes(visibility, spoiler_dimensions)
+    return notes
+
+
+_NOTES: dict[tuple[Any, ...], tuple[Hidden, ...]] = {}
+
+
+def _hidden_notes(visibility: Visibility, spoiler_dimensions: tuple[str, ...]) -> tuple[Hidden, ...]:
     notes = [AGE_GATE_NOTE] if visibility.age_gated else []
     if not visibility.axis_counted(spoiler=True):
         notes.append(

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, fields, is_dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import fields, is_dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -20,9 +20,8 @@ if TYPE_CHECKING:
     from shuraba.accounts.policies import Visibility
 
 
-@dataclass(frozen=True)
-class CacheKey:
-    """What a cached value depends on. Made only by `cache_key`."""
+class CacheKey(NamedTuple):
+    """What a cached value depends on. Made only by `cache_key` (a tuple: hashed in C on the hot path)."""
 
     kind: str
     visibility: tuple[Any, ...] | None

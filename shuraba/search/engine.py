@@ -144,8 +144,9 @@ def engine_search(
         page = _page(index, query, slots, text, visibility) if query.offset < len(slots) else slots[:0]
         pks = index.columns["pk"][page].tolist()
         page_slots = page.tolist()
-        cards = [index.cards[slot] for slot in page_slots]
-        items = "[" + ", ".join(index.card_json(slot) for slot in page_slots) + "]" if as_json else "[]"
+        store = index.cards
+        cards = [store.cards[slot] for slot in page_slots]
+        items = "[" + ", ".join(map(store.json, page_slots, pks)) + "]" if as_json else "[]"
         if not facets:
             return EngineResult(pks=pks, total=len(result), facets={}, cards=cards, items_json=items)
         counts = index.cached(
