@@ -3,7 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-SHURABA_DATA_DIR ?= $(CURDIR)/var
+# Not `?=`, which keeps an empty value (`SHURABA_DATA_DIR= make run`): empty means unset, as in settings.
+ifeq ($(strip $(SHURABA_DATA_DIR)),)
+override SHURABA_DATA_DIR := $(CURDIR)/var
+endif
 export SHURABA_DATA_DIR PORT
 
 .PHONY: run test lint types check-python clean

@@ -67,7 +67,7 @@ def server_start(scale_dir: Path, port: int, workers: int, log: Path, *, cold: b
     env["SHURABA_SEARCH_CACHE_RESULTS"] = "0" if cold else "1"
     command = [str(Path(sys.executable).with_name("shuraba")), "serve", "--port", str(port), "--workers", str(workers)]
     with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603 (our own console script, fixed arguments)
     deadline = time.monotonic() + STARTUP_S
     client = Client(port)
     while time.monotonic() < deadline:

@@ -48,13 +48,13 @@ class Timing:
 
 def index_build() -> tuple[Any, dict[str, float]]:
     """Build the index as a worker does on its first request; report time and resident memory."""
-    from shuraba.search.index import SearchIndex  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.build import index_build as build  # noqa: PLC0415 (after django.setup)
 
     process = psutil.Process()
     gc.collect()
     before = process.memory_info().rss
     started = time.perf_counter()
-    index = SearchIndex.from_database()
+    index = build()
     seconds = time.perf_counter() - started
     gc.collect()
     after = process.memory_info().rss
@@ -70,7 +70,7 @@ def index_build() -> tuple[Any, dict[str, float]]:
 
 def pages_resolve(cases: list[Case], index: Any) -> list[Case]:
     """`LAST` becomes the result's last page; a page past the end is clamped to it (the API says 400)."""
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
+    from shuraba.search.engine import engine_search  # noqa: PLC0415 (after django.setup)
 
     resolved = []
     for case in cases:
@@ -88,7 +88,7 @@ FAILED: dict[str, str] = {}  # case name -> the engine's exception (an engine mi
 
 
 def engine_time(index: Any, cases: list[Case], rounds: int) -> dict[str, Timing]:
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
+    from shuraba.search.engine import engine_search  # noqa: PLC0415 (after django.setup)
 
     timings = {c.name: Timing(c) for c in cases}
     for case in cases:  # warm-up: the index's per-viewer and per-relevance caches, as after a few requests
@@ -112,8 +112,8 @@ def engine_time(index: Any, cases: list[Case], rounds: int) -> dict[str, Timing]
 
 def reference_time(index: Any, timings: dict[str, Timing], cases: list[Case], rounds: int, limit_s: float) -> None:
     """The SQL reference on the same cases; checks it agrees with the engine (ids, order, total, facets)."""
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
-    from shuraba.search.reference import reference_search  # noqa: PLC0415
+    from shuraba.search.engine import engine_search  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.reference import reference_search  # noqa: PLC0415 (after django.setup)
 
     for case in cases:
         if case.name not in timings:
@@ -141,7 +141,7 @@ class time_limit:  # noqa: N801 (used as a context manager, reads like contextli
         self.seconds = seconds
 
     def __enter__(self) -> None:
-        from django.db import connection  # noqa: PLC0415
+        from django.db import connection  # noqa: PLC0415 (after django.setup)
 
         connection.ensure_connection()
         if connection.vendor == "sqlite":
@@ -152,7 +152,7 @@ class time_limit:  # noqa: N801 (used as a context manager, reads like contextli
                 cursor.execute("SET statement_timeout = %s", [int(self.seconds * 1000)])
 
     def __exit__(self, *exc: object) -> None:
-        from django.db import connection  # noqa: PLC0415
+        from django.db import connection  # noqa: PLC0415 (after django.setup)
 
         if connection.vendor == "sqlite":
             connection.connection.set_progress_handler(None, 0)

@@ -50,7 +50,7 @@ INDEXES = (
 
 
 def _as_postgres(*command: str) -> None:
-    subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, stdout=subprocess.DEVNULL)  # noqa: S603, S607
+    subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, stdout=subprocess.DEVNULL)  # noqa: S603, S607 (runuser from PATH runs PostgreSQL's binaries)
 
 
 def cluster_dir(scale: str) -> Path:
@@ -73,8 +73,8 @@ def cluster_start(pgdata: Path, port: int, *, fresh: bool) -> None:
 
 
 def cluster_stop(pgdata: Path, *, remove: bool) -> None:
-    subprocess.run(  # noqa: S603
-        ["runuser", "-u", "postgres", "--", str(PGBIN[-1] / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "stop"],  # noqa: S607
+    subprocess.run(  # noqa: S603 (PostgreSQL's pg_ctl, fixed arguments)
+        ["runuser", "-u", "postgres", "--", str(PGBIN[-1] / "pg_ctl"), "-D", str(pgdata), "-m", "fast", "stop"],  # noqa: S607 (runuser from PATH, as root runs it)
         check=False,
         stdout=subprocess.DEVNULL,
     )
@@ -100,12 +100,12 @@ def run(args: argparse.Namespace) -> None:
     try:
         if not reuse:
             kind = ["real"] if args.scale == "real" else ["synthetic", "--scale", args.scale]
-            subprocess.run([sys.executable, str(BENCH / "generate.py"), *kind], cwd=REPO, env=env, check=True)  # noqa: S603
+            subprocess.run([sys.executable, str(BENCH / "generate.py"), *kind], cwd=REPO, env=env, check=True)  # noqa: S603 (our own benchmark scripts, fixed arguments)
         command = [sys.executable, str(BENCH / "search_bench.py"), "postgres", "--scale", args.scale]
         command += ["--rounds", str(args.rounds), "--reference-rounds", str(args.reference_rounds)]
         command += ["--time-limit", str(args.time_limit)]
         if args.reference_limit is not None:
             command += ["--reference-limit", str(args.reference_limit)]
-        subprocess.run(command, cwd=REPO, env=env, check=True)  # noqa: S603
+        subprocess.run(command, cwd=REPO, env=env, check=True)  # noqa: S603 (our own benchmark scripts, fixed arguments)
     finally:
         cluster_stop(pgdata, remove=not args.keep)

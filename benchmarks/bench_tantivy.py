@@ -46,8 +46,8 @@ def _document(row: Any) -> tantivy.Document:
         "pk": row.pk,
         "names": sorted({text_normalize(n) for n in row.names if n}),
         "popularity": row.popularity,
-        "tags": [slug for slug, _, _ in row.tags],
-        "open_tags": [slug for slug, _, spoiler in row.tags if spoiler == "none"],
+        "tags": [slug for slug, *_ in row.tags],
+        "open_tags": [slug for slug, _, spoiler, _ in row.tags if spoiler == "none"],
     }
     for dimension, key in row.values:
         fields.setdefault(dimension, []).append(key)
@@ -61,7 +61,7 @@ def _document(row: Any) -> tantivy.Document:
 
 
 def index_build() -> tuple[Any, float]:
-    from shuraba.search.loader import rows_load  # noqa: PLC0415
+    from shuraba.search.loader import rows_load  # noqa: PLC0415 (after django.setup)
 
     started = time.perf_counter()
     index = tantivy.Index(schema_build())
@@ -91,10 +91,10 @@ def _range(schema: Any, name: str, low: int | None, high: int | None) -> Any:
 def query_build(schema: Any, case: Case) -> Any:
     """The case's query as a tantivy BooleanQuery."""
     q, parts = case.query, []
-    if not case.who.is_adult:
+    if case.who.age_gated:
         parts += [(Occur.MustNot, t) for t in _terms(schema, "content_rating", ["explicit", "unknown"])]
     # As in the engine: a viewer who hides spoilers matches only a tag's non-spoiler assignments.
-    tags = _terms(schema, "tags" if case.who.reveal_spoilers else "open_tags", list(q.include_tags))
+    tags = _terms(schema, "tags" if case.who.shows_every_spoiler else "open_tags", list(q.include_tags))
     if tags:
         parts += [(Occur.Must, t) for t in tags] if q.include_mode == "all" else [(Occur.Must, _any(tags))]
     excluded = _terms(schema, "tags", list(q.exclude_tags))
@@ -115,7 +115,7 @@ def query_build(schema: Any, case: Case) -> Any:
 
 
 def _text(schema: Any, text: str) -> Any:
-    from shuraba.search.normalize import text_normalize  # noqa: PLC0415
+    from shuraba.search.normalize import text_normalize  # noqa: PLC0415 (after django.setup)
 
     words = [w for w in "".join(c if c.isalnum() else " " for c in text_normalize(text)).split() if w]
     if not words:
@@ -126,9 +126,9 @@ def _text(schema: Any, text: str) -> Any:
 
 
 def aggregations(case: Case) -> dict[str, Any]:
-    hidden = () if case.who.reveal_spoilers else SPOILERS
+    hidden = () if case.who.shows_every_spoiler else SPOILERS
     fields = [k for k in KEYWORDS if k not in ("tags", "open_tags", *hidden)]
-    tag_field = "tags" if case.who.reveal_spoilers else "open_tags"
+    tag_field = "tags" if case.who.shows_every_spoiler else "open_tags"
     aggs = {name: {"terms": {"field": name, "size": 10_000}} for name in fields}
     return {**aggs, "tags": {"terms": {"field": tag_field, "size": 100_000}}}
 
@@ -150,7 +150,7 @@ def _timed(call: Any) -> tuple[float, Any]:
 
 def compare(index: Any, engine_index: Any, case: Case, rounds: int) -> dict[str, Any]:
     """Timings of the four calls for one case, and whether totals and facet counts agree."""
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
+    from shuraba.search.engine import engine_search  # noqa: PLC0415 (after django.setup)
 
     query = replace(case.query, sort="popularity")
     searcher, built = index.searcher(), query_build(index.schema, case)
@@ -188,9 +188,9 @@ def compare(index: Any, engine_index: Any, case: Case, rounds: int) -> dict[str,
 
 
 def run(*, scale: str, rounds: int) -> dict[str, Any]:
-    from shuraba.search.index import SearchIndex  # noqa: PLC0415
+    from shuraba.search.build import index_build as build  # noqa: PLC0415 (after django.setup)
 
-    engine_index = SearchIndex.from_database()
+    engine_index = build()
     index, build_s = index_build()
     cases = [c for c in cases_build() if c.tantivy and c.query.page == 1]
     rows = [compare(index, engine_index, case, rounds) for case in cases]

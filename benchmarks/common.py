@@ -110,5 +110,5 @@ def results_write(name: str, payload: dict[str, Any]) -> Path:
 def status_append(line: str) -> None:
     """A one-line summary for whoever optimizes the engine in parallel (see benchmarks/README.md)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%H:%M:%S")
-    with Path(os.environ.get("SHURABA_BENCH_STATUS", "/tmp/bench-status.txt")).open("a") as out:  # noqa: S108
+    with Path(os.environ.get("SHURABA_BENCH_STATUS", "/tmp/bench-status.txt")).open("a") as out:  # noqa: S108 (a fixed file to tail during a long run; $SHURABA_BENCH_STATUS moves it)
         out.write(f"[{stamp}] {line}\n")

@@ -6,7 +6,7 @@
 The SQLite database lives in benchmarks/var/<scale>/ and is recreated each run. With DATABASE_URL set
 (see `search_bench.py postgres`), that database is used instead and must hold no titles yet.
 Everything is written with bulk_create, which skips the services on purpose: a benchmark catalog is
-not an edit history, so it gets one CatalogChange row at the end (the engine's change counter) and
+not an edit history, so it gets one change-log row at the end (the engine's change counter) and
 no ChangeRecords.
 """
 
@@ -31,7 +31,7 @@ def database_prepare(scale: str, *, database: str) -> None:
     django_setup(scale, database=database)
     from django.core.management import call_command  # noqa: PLC0415 (after django.setup)
 
-    from shuraba.catalog.models import Title  # noqa: PLC0415
+    from shuraba.catalog.models import Title  # noqa: PLC0415 (after django.setup)
 
     call_command("migrate", interactive=False, verbosity=0)
     if Title.objects.exists():
@@ -41,7 +41,7 @@ def database_prepare(scale: str, *, database: str) -> None:
 
 def synthetic_category() -> object:
     """The category of benchmark-only tags: created in the benchmark database, never in taxonomy.toml."""
-    from shuraba.taxonomy.models import TagCategory  # noqa: PLC0415
+    from shuraba.taxonomy.models import TagCategory  # noqa: PLC0415 (after django.setup)
 
     category, _ = TagCategory.objects.get_or_create(
         key=SYNTHETIC_CATEGORY,
@@ -56,20 +56,21 @@ def synthetic_category() -> object:
 
 def finish(started: float) -> None:
     """Announce the catalog to the index (one change row) and give the planner statistics."""
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415 (after django.setup)
 
-    from shuraba.catalog.models import CatalogChange, Title  # noqa: PLC0415
-    from shuraba.catalog.services import catalog_changes_announce  # noqa: PLC0415 (Django is set up first)
+    from shuraba.catalog.models import Title  # noqa: PLC0415 (after django.setup)
+    from shuraba.core.changelog import change_announce  # noqa: PLC0415 (after django.setup)
+    from shuraba.core.models import Change  # noqa: PLC0415 (after django.setup)
 
     last = Title.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    catalog_changes_announce(title_ids=[last])
+    change_announce(title_id=last)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if connection.vendor == "postgresql":
-        from django.core.management.color import no_style  # noqa: PLC0415
+        from django.core.management.color import no_style  # noqa: PLC0415 (after django.setup)
 
         # Explicit pks leave the id sequences behind; later writes (none here) would collide.
-        statements = connection.ops.sequence_reset_sql(no_style(), [Title, CatalogChange])
+        statements = connection.ops.sequence_reset_sql(no_style(), [Title, Change])
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
@@ -77,10 +78,10 @@ def finish(started: float) -> None:
 
 
 def catalog_summary() -> str:
-    from django.db.models import Count  # noqa: PLC0415
+    from django.db.models import Count  # noqa: PLC0415 (after django.setup)
 
-    from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag  # noqa: PLC0415
-    from shuraba.taxonomy.models import Tag  # noqa: PLC0415
+    from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag  # noqa: PLC0415 (after django.setup)
+    from shuraba.taxonomy.models import Tag  # noqa: PLC0415 (after django.setup)
 
     per_tag = sorted(
         Tag.objects.annotate(n=Count("title_tags")).values_list("n", flat=True),
@@ -110,7 +111,7 @@ def main() -> None:
     database = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
     started = time.perf_counter()
     database_prepare(scale, database=database)
-    from django.db import transaction  # noqa: PLC0415
+    from django.db import transaction  # noqa: PLC0415 (after django.setup)
 
     with transaction.atomic():
         if args.kind == "real":

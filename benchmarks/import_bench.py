@@ -20,8 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import shared_data
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = REPO.parent / "shared" / "data" / "anilist_manga_nonadult.jsonl"
+DEFAULT_FILE = shared_data() / "anilist_manga_nonadult.jsonl"
 
 
 def _one(data_dir: Path, path: Path) -> None:
@@ -31,12 +33,12 @@ def _one(data_dir: Path, path: Path) -> None:
     os.environ["SHURABA_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(REPO))
-    import django  # noqa: PLC0415
+    import django  # noqa: PLC0415 (after SHURABA_DATA_DIR is set)
 
     django.setup()
-    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management import call_command  # noqa: PLC0415 (after django.setup)
 
-    from shuraba.importers.runs import file_import  # noqa: PLC0415
+    from shuraba.importers.runs import file_import  # noqa: PLC0415 (after django.setup)
 
     call_command("migrate", verbosity=0)
     call_command("taxonomy_sync", verbosity=0)
@@ -67,7 +69,7 @@ def main() -> None:
     results = []
     for index in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="shuraba-import-bench-") as tmp:
-            child = subprocess.run(  # noqa: S603
+            child = subprocess.run(  # noqa: S603 (this script again, as a fresh child process)
                 [sys.executable, __file__, "--one", tmp, "--file", str(args.file)],
                 capture_output=True,
                 text=True,

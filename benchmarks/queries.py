@@ -17,7 +17,7 @@ from typing import NamedTuple
 from common import SEED
 from django.db.models import Count
 
-from shuraba.accounts.policies import Viewer
+from shuraba.accounts.policies import Viewer, Visibility, visibility_of
 from shuraba.catalog.models import AltTitle, Title
 from shuraba.search.normalize import text_normalize
 from shuraba.search.query import SearchQuery
@@ -26,9 +26,9 @@ from shuraba.search.vocab import vocabulary
 from shuraba.taxonomy.models import Tag
 
 VIEWERS = {
-    "anon": Viewer(),
-    "adult": Viewer(is_adult=True),
-    "adult+spoilers": Viewer(is_adult=True, reveal_spoilers=True),
+    "anon": visibility_of(Viewer()),
+    "adult": visibility_of(Viewer(is_adult=True)),
+    "adult+spoilers": visibility_of(Viewer(is_adult=True, spoilers="all")),
 }
 LAST = -1  # page: the last page of the result
 
@@ -43,7 +43,7 @@ class Case:
     tantivy: bool = False
 
     @property
-    def who(self) -> Viewer:
+    def who(self) -> Visibility:
         return VIEWERS[self.viewer]
 
 

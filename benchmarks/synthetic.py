@@ -99,7 +99,7 @@ class AxisInfo:
 
 
 def _axes() -> dict[str, AxisInfo]:
-    from shuraba.taxonomy.models import profile_axes  # noqa: PLC0415
+    from shuraba.taxonomy.models import profile_axes  # noqa: PLC0415 (after django.setup)
 
     return {
         axis.key: AxisInfo(axis.pk, tuple((v.pk, v.key) for v in axis.values.order_by("order")))

@@ -14,9 +14,9 @@ from shuraba.taxonomy.api import router as taxonomy_router
 api = NinjaAPI(
     title="shuraba API",
     version="1",
-    description="The catalog, the NTR taxonomy and (soon) search of shuraba. Explicit and unknown-rated "
-    "titles are absent until the session confirms 18+ at /age-gate/; spoilers are absent unless "
-    "asked for with ?reveal=.",
+    description="The catalog, the NTR taxonomy and the faceted search of shuraba. Explicit and unknown-rated "
+    "titles are absent until the session confirms 18+ at /age-gate/; spoilers are absent unless the reader "
+    "shows them at /settings/ or asks for them on one title with ?reveal=.",
     urls_namespace="api-1",
 )
 api.add_router("/", catalog_router)

@@ -10,7 +10,22 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("SHURABA_DATA_DIR", BASE_DIR / "var")).resolve()
+
+
+def data_dir_resolve(value: str | None, *, root: Path) -> Path:
+    """SHURABA_DATA_DIR: unset or empty is `var` in the checkout; a relative path is taken from the checkout,
+    never from the working directory. Inside the checkout only a folder named `var` (git ignores those) may
+    hold the database and the secret key: anywhere else there they would be one `git add` from public."""
+    path = (root / value.strip()).resolve() if value and value.strip() else root / "var"
+    if path.is_relative_to(root) and "var" not in path.relative_to(root).parts:
+        raise ImproperlyConfigured(
+            f"SHURABA_DATA_DIR must be a folder outside the checkout or under its var/, got {value!r}, which is "
+            f"{path}, where the database and secret key would be committed (unset or empty: {root / 'var'})"
+        )
+    return path
+
+
+DATA_DIR = data_dir_resolve(os.environ.get("SHURABA_DATA_DIR"), root=BASE_DIR)
 
 
 BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}

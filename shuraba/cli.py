@@ -9,8 +9,8 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.conf import settings  # noqa: PLC0415 (the environment first)
-    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415 (the environment first)
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 (the environment first)
 
     try:
         settings.INSTALLED_APPS  # noqa: B018 (reads the settings: a bad environment variable stops here)

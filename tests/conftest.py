@@ -1,8 +1,15 @@
 """Shared fixtures. The fictional sample catalog is loaded once per test database (session scope);
-each test runs in a transaction that is rolled back, so tests may change it freely."""
+each test runs in a transaction that is rolled back, so tests may change it freely.
+
+Tests never reach the network: pytest-socket lets sockets connect to loopback only (pyproject's addopts),
+and name lookups here answer only for loopback names, because a DNS query leaves the machine before any
+connection is refused."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,6 +18,36 @@ from django.test import Client
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+class NameLookupBlockedError(RuntimeError):
+    """A test looked up a host name other than loopback's."""
+
+
+def _lookup_guarded(real: Callable[..., Any]) -> Callable[..., Any]:
+    def lookup(host: str | bytes | None, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is None or name.lower() in LOOPBACK_NAMES or _is_ip_literal(name):
+            return real(host, *args, **kwargs)  # an address literal needs no DNS; connect() judges it
+        raise NameLookupBlockedError(f"a test looked up {name!r}: tests reach loopback only (tests/conftest.py)")
+
+    return lookup
+
+
+def _is_ip_literal(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.split("%", 1)[0])  # an IPv6 literal may carry a zone: fe80::1%eth0
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _no_name_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", _lookup_guarded(socket.getaddrinfo))
+    monkeypatch.setattr(socket, "gethostbyname", _lookup_guarded(socket.gethostbyname))
 
 
 @pytest.fixture(scope="session")

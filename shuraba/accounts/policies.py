@@ -1,20 +1,27 @@
 """The visibility policy: the one place that decides what a viewer may see.
 
-Every page, list, count and API endpoint asks this module; nothing else filters on content rating or
-spoilers. Two questions are answered here and only here:
+A viewer (who is looking) becomes a `Visibility` (what they may see) here and only here. Every page,
+list, count, cache and API endpoint takes a Visibility and asks its predicates; nothing else reads a
+viewer's age confirmation or spoiler setting, or the rating sets. Three questions are answered:
 
-* Which titles exist for this viewer? (`hidden_ratings`, used by `titles_visible` for querysets and
-  `title_is_visible` for one loaded title; both derive from the same set, so they cannot disagree.)
-* Which spoiler-bearing facts may be printed? (`spoiler_shown`, `axis_shown`, `stage_shown`, `tag_shown`.)
+* Which titles exist for this viewer? (`visible_title_ids` for querysets, `title_hidden` for one title,
+  `Visibility.rating_shown` for the index; all derive from `hidden_ratings`, so they cannot disagree.)
+* Which tag assignments and axis values may be shown or counted? (`assignment_shown`, `shown_levels`,
+  `axis_counted`; on one page with a per-request reveal: `spoiler_shown`, `axis_shown`, `stage_shown`,
+  `tag_shown`.)
+* What does a listing say about what it left out? (`hidden_notes`.)
 
 Explicit and unknown-rated titles are invisible, not merely blurred, until the viewer confirms 18+:
-they 404, and they are absent from lists, counts and the API (DESIGN §3).
+they 404, and they are absent from lists, counts and the API (DESIGN §3). Spoilers come at three
+levels (none / minor / major); a viewer shows none of them, the minor ones, or all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from django.db import models
 
@@ -31,8 +38,15 @@ SAFE_RATINGS: frozenset[str] = frozenset({"all-ages", "teen", "mature"})
 SESSION_ADULT = "shuraba.adult"
 SESSION_REVEAL = "shuraba.reveal_spoilers"
 
+# A fact's spoiler level, mildest first (catalog.models.SpoilerLevel), and what a viewer shows.
+SPOILER_LEVELS = ("none", "minor", "major")
+SpoilerSetting = Literal["none", "minor", "all"]
+SPOILER_SETTINGS: tuple[SpoilerSetting, ...] = ("none", "minor", "all")
+_SHOWN_LEVELS: dict[str, tuple[str, ...]] = {"none": ("none",), "minor": ("none", "minor"), "all": SPOILER_LEVELS}
+
 # Which formula stage reveals which spoiler axis: revealing the stage reveals the axis.
 SPOILER_AXIS_STAGE = {"revelation": "revelation", "ending": "resolution"}
+SPOILER_AXIS_LEVEL = "major"  # the revelation and the ending give the story away
 STAGE_KEYS = ("relationship", "third-party", "drift", "revelation", "resolution")
 REVEAL_ALL = "all"
 REVEAL_TAGS = "tags"
@@ -43,14 +57,86 @@ M = TypeVar("M", bound=models.Model)
 
 @dataclass(frozen=True)
 class Viewer:
-    """Everything the policy needs to know about who is looking."""
+    """Who is looking: what the session and the account say. Only this module reads its fields."""
 
     is_adult: bool = False
-    reveal_spoilers: bool = False
+    spoilers: SpoilerSetting = "none"
     user_id: int | None = None
 
 
 ANONYMOUS = Viewer()
+
+
+class AvoidRule(Protocol):
+    """A reader's canonical avoid rule (the readers issue brings them): it names itself and says why."""
+
+    @property
+    def key(self) -> Hashable: ...
+
+    def describe(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """Why something is not shown. `count` is None where saying how many would itself leak."""
+
+    reason: str
+    why: str
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What a viewer may see. Made by `visibility_of`; every cache of anything it shapes is keyed by `.key`."""
+
+    hidden_ratings: frozenset[str] = AGE_GATED_RATINGS
+    spoilers: SpoilerSetting = "none"
+    rules: tuple[AvoidRule, ...] = ()  # canonical avoid rules, in a stable order; none yet
+
+    @cached_property
+    def key(self) -> tuple[Any, ...]:
+        """Two visibilities with the same key show exactly the same things."""
+        return (tuple(sorted(self.hidden_ratings)), self.spoilers, tuple(rule.key for rule in self.rules))
+
+    @property
+    def age_gated(self) -> bool:
+        return bool(self.hidden_ratings)
+
+    @property
+    def shows_every_spoiler(self) -> bool:
+        return self.spoilers == "all"
+
+    def rating_shown(self, rating: str) -> bool:
+        shown = self.shown_ratings
+        return shown is None or rating in shown
+
+    @property
+    def shown_ratings(self) -> frozenset[str] | None:
+        """The ratings this viewer may see; None: every rating. An allowlist once anything is hidden."""
+        return None if not self.age_gated else SAFE_RATINGS - self.hidden_ratings
+
+    @property
+    def shown_levels(self) -> tuple[str, ...]:
+        """The spoiler levels of the tag assignments this viewer may see, listed and counted."""
+        return _SHOWN_LEVELS[self.spoilers]
+
+    def assignment_shown(self, level: str) -> bool:
+        return level in self.shown_levels
+
+    def axis_counted(self, *, spoiler: bool) -> bool:
+        """May a listing count (and so print) this axis's values? Spoiler axes filter silently otherwise."""
+        return not spoiler or self.assignment_shown(SPOILER_AXIS_LEVEL)
+
+
+# The most restrictive visibility: what anyone may see. Cards are the same for every viewer (the index
+# keeps one per title), so a card shows only facts PUBLIC may see.
+PUBLIC = Visibility()
+EVERYTHING = Visibility(hidden_ratings=frozenset(), spoilers="all")
+
+
+def visibility_of(viewer: Viewer) -> Visibility:
+    """The one translation from who is looking to what they may see."""
+    return Visibility(hidden_ratings=frozenset() if viewer.is_adult else AGE_GATED_RATINGS, spoilers=viewer.spoilers)
 
 
 @dataclass(frozen=True)
@@ -91,73 +177,117 @@ def viewer_from_request(request: HttpRequest) -> Viewer:
     if user.is_authenticated:
         return Viewer(
             is_adult=user.age_confirmed_at is not None or bool(request.session.get(SESSION_ADULT)),
-            reveal_spoilers=user.reveal_spoilers,
+            spoilers="all" if user.reveal_spoilers else "none",
             user_id=user.pk,
         )
     return Viewer(
         is_adult=bool(request.session.get(SESSION_ADULT)),
-        reveal_spoilers=bool(request.session.get(SESSION_REVEAL)),
+        spoilers="all" if request.session.get(SESSION_REVEAL) else "none",
     )
+
+
+def visibility_from_request(request: HttpRequest) -> Visibility:
+    return visibility_of(viewer_from_request(request))
 
 
 # --- titles -------------------------------------------------------------------------------------
 
 
-def hidden_ratings(viewer: Viewer) -> frozenset[str]:
-    """The one decision about which titles a viewer cannot see at all."""
-    return frozenset() if viewer.is_adult else AGE_GATED_RATINGS
+def visible_title_ids(visibility: Visibility) -> models.QuerySet[Any, Any]:
+    """The ids of the titles this visibility shows, as a subquery: `filter(title__in=visible_title_ids(v))`."""
+    from shuraba.catalog.models import Title  # noqa: PLC0415 (catalog's models import accounts' User)
+
+    titles = Title.objects.order_by()
+    shown = visibility.shown_ratings
+    if shown is not None:
+        titles = titles.filter(content_rating__in=sorted(shown))
+    return titles.values("pk")
 
 
-def shown_ratings(viewer: Viewer) -> frozenset[str] | None:
-    """The ratings a viewer may see; None: every rating (18+ confirmed)."""
-    return None if viewer.is_adult else SAFE_RATINGS
+def titles_visible(visibility: Visibility, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """Restrict a queryset of titles to the ones this visibility shows."""
+    return queryset.filter(pk__in=visible_title_ids(visibility))
 
 
-def visible_q(viewer: Viewer, *, prefix: str = "") -> models.Q:
-    """The condition a title row must meet to be visible; `prefix` reaches titles through a relation."""
-    shown = shown_ratings(viewer)
-    if shown is None:
-        return models.Q()
-    return models.Q(**{f"{prefix}content_rating__in": sorted(shown)})
+AGE_GATE_NOTE = Hidden(
+    "age-gate",
+    "Explicit titles and titles without a known rating are hidden until you confirm you are 18 or older; "
+    "they are left out of every count too.",
+)
 
 
-def titles_visible(viewer: Viewer, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
-    """Restrict a queryset of titles to the ones this viewer may see."""
-    return queryset.filter(visible_q(viewer))
+def title_hidden(visibility: Visibility, *, content_rating: str) -> Hidden | None:
+    """Why one title is hidden from this visibility, or None when it is shown."""
+    return None if visibility.rating_shown(content_rating) else AGE_GATE_NOTE
 
 
-def title_is_visible(viewer: Viewer, *, content_rating: str) -> bool:
-    shown = shown_ratings(viewer)
-    return shown is None or content_rating in shown
+def hidden_notes(visibility: Visibility, *, spoiler_dimensions: tuple[str, ...]) -> tuple[Hidden, ...]:
+    """What a listing says it left out (never which titles); made once per visibility key."""
+    key = (visibility.key, spoiler_dimensions)
+    notes = _NOTES.get(key)
+    if notes is None:
+        if len(_NOTES) > 1024:  # keys grow with avoid rules; the notes are cheap to make again
+            _NOTES.clear()
+        notes = _NOTES[key] = _hidden_notes(visibility, spoiler_dimensions)
+    return notes
+
+
+_NOTES: dict[tuple[Any, ...], tuple[Hidden, ...]] = {}
+
+
+def _hidden_notes(visibility: Visibility, spoiler_dimensions: tuple[str, ...]) -> tuple[Hidden, ...]:
+    notes = [AGE_GATE_NOTE] if visibility.age_gated else []
+    if not visibility.axis_counted(spoiler=True):
+        notes.append(
+            Hidden(
+                "spoilers",
+                "Filters on endings and revelations work, but their counts are not shown, so no count gives an "
+                f"ending away ({', '.join(spoiler_dimensions)}).",
+            )
+        )
+    return tuple(notes)
 
 
 # --- spoilers -----------------------------------------------------------------------------------
 
 
-def spoiler_shown(viewer: Viewer, reveal: Reveal, *, level: str, token: str) -> bool:
+def spoiler_shown(visibility: Visibility, reveal: Reveal, *, level: str, token: str) -> bool:
     """May a fact with this spoiler level be printed, given what was revealed (`token` names it)?"""
-    if level == "none":
+    if visibility.assignment_shown(level):
         return True
-    return viewer.reveal_spoilers or reveal.everything or token in reveal.tokens
+    return reveal.everything or token in reveal.tokens
 
 
-def axis_shown(viewer: Viewer, reveal: Reveal, *, axis_key: str, spoiler: bool) -> bool:
+def axis_shown(visibility: Visibility, reveal: Reveal, *, axis_key: str, spoiler: bool) -> bool:
     if not spoiler:
         return True
     token = SPOILER_AXIS_STAGE.get(axis_key, REVEAL_ALL)
-    return spoiler_shown(viewer, reveal, level="major", token=token)
+    return spoiler_shown(visibility, reveal, level=SPOILER_AXIS_LEVEL, token=token)
 
 
-def stage_shown(viewer: Viewer, reveal: Reveal, *, stage: str, level: str) -> bool:
-    return spoiler_shown(viewer, reveal, level=level, token=stage)
+def stage_shown(visibility: Visibility, reveal: Reveal, *, stage: str, level: str) -> bool:
+    return spoiler_shown(visibility, reveal, level=level, token=stage)
 
 
-def tag_shown(viewer: Viewer, reveal: Reveal, *, level: str) -> bool:
-    return spoiler_shown(viewer, reveal, level=level, token=REVEAL_TAGS)
+def tag_shown(visibility: Visibility, reveal: Reveal, *, level: str) -> bool:
+    return spoiler_shown(visibility, reveal, level=level, token=REVEAL_TAGS)
 
 
-def tag_spoilers_q(viewer: Viewer, *, prefix: str = "") -> models.Q:
-    """For listings by tag: only assignments the viewer may see (no reveal on a listing)."""
-    if viewer.reveal_spoilers:
+def assignments_shown_q(visibility: Visibility, *, prefix: str = "") -> models.Q:
+    """For listings by tag: only the assignments this visibility may see (no reveal on a listing)."""
+    if visibility.shown_levels == SPOILER_LEVELS:
         return models.Q()
-    return models.Q(**{f"{prefix}spoiler": "none"})
+    return models.Q(**{f"{prefix}spoiler__in": visibility.shown_levels})
+
+
+def strictest_level(*levels: str) -> str:
+    """The strictest of several spoiler levels given to one fact (an unknown level counts as major)."""
+    return max(
+        levels, key=lambda level: SPOILER_LEVELS.index(level) if level in SPOILER_LEVELS else len(SPOILER_LEVELS)
+    )
+
+
+def card_tag_shown(*, level: str, warning: bool) -> bool:
+    """May a tag appear on a title's card? Cards are shared by every viewer: only what PUBLIC may see,
+    and no content warnings (they have their own place on the title page)."""
+    return not warning and PUBLIC.assignment_shown(level)

@@ -7,7 +7,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from shuraba.accounts import services
-from shuraba.accounts.policies import viewer_from_request
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -46,4 +45,4 @@ def reader_settings(request: HttpRequest) -> HttpResponse:
         services.spoiler_preference_set(request=request, reveal=choice == "on")
         messages.success(request, "Spoilers are now shown everywhere." if choice == "on" else "Spoilers are hidden.")
         return HttpResponseRedirect("/settings/")
-    return render(request, "accounts/settings.html", {"v": viewer_from_request(request)})
+    return render(request, "accounts/settings.html")

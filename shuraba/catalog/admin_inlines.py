@@ -3,7 +3,7 @@
 Each inline's formset runs the service's own check on every added or changed row in `clean`, so a value
 the service would refuse is an error on that row of the form, not a 500. Saving hands each row to its
 service (set, add, remove, lock), which validates again, writes, and leaves its ChangeRecord and
-CatalogChange; `rows_save` returns one line per row for the title's history, as the admin always wrote.
+change-log row; `rows_save` returns one line per row for the title's history, as the admin always wrote.
 """
 
 from __future__ import annotations

@@ -184,5 +184,5 @@ def catalog_plan_apply(*, plan: CatalogPlan) -> PlanResult:
     _links_write(plan, checked, pks, history)
     _tags_write(plan, checked, pks, history)
     touched = history.write()
-    catalog_changes_announce(title_ids=touched, at=history.at)
+    catalog_changes_announce(title_ids=sorted(touched), at=history.at)
     return PlanResult(pks=pks, touched=touched)

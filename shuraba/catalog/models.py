@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -313,25 +311,3 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity}.{self.field}: {self.old_value!r} -> {self.new_value!r}"
-
-
-VOCABULARY_CHANGE = 0  # CatalogChange.title_id of a taxonomy sync that changed tags or values (no title has pk 0)
-
-
-class CatalogChange(models.Model):
-    """An append-only log of which titles changed: the catalog change counter.
-
-    Its highest id is the catalog's version. Every process that keeps a copy of the catalog in memory
-    (the search index) compares that number on each request and reloads only the titles logged since,
-    so every worker and machine serving one database agrees within one request after a write.
-    No foreign key: a deleted title must still be announced. A row for VOCABULARY_CHANGE announces a new
-    vocabulary (tags renamed, added or removed with their assignments): readers reload everything.
-    """
-
-    title_id = models.BigIntegerField(db_index=True)
-    # SQLite may hand a rolled-back id out again; a reader that saw the old row notices the new token.
-    token = models.UUIDField(default=uuid.uuid4, editable=False)
-    at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"#{self.pk} title {self.title_id}"

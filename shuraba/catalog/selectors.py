@@ -1,4 +1,4 @@
-"""Reads of the catalog. Every function takes `viewer=` and returns what that viewer may see.
+"""Reads of the catalog. Every function takes `visibility=` and returns what that visibility shows.
 
 Pages and the API render these projections, never raw models, so a hidden fact cannot reach a
 template or a JSON body by accident: it is not in the projection at all.
@@ -6,20 +6,22 @@ template or a JSON body by accident: it is not in the projection at all.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
 from shuraba.accounts import policies
-from shuraba.accounts.policies import Reveal, Viewer
+from shuraba.accounts.policies import Hidden, Reveal, Visibility
+from shuraba.catalog.cards import TitleCard, card_subgenres_pick, card_tags_pick
 from shuraba.catalog.length import length_class
 from shuraba.catalog.models import (
     STAGE_ORDER,
-    AltTitle,
-    ChangeRecord,
     ContentRating,
-    Credit,
+    CreditRole,
+    Format,
     StageKey,
+    Status,
     Title,
     TitleAxisValue,
     TitleTag,
@@ -28,7 +30,12 @@ from shuraba.taxonomy.models import profile_axes
 
 
 class TitleNotFound(LookupError):
-    """No such title, or one this viewer may not see: the two are indistinguishable on purpose."""
+    """No such title, or one this viewer may not see: pages answer both alike (a 404). `hidden` says why
+    a title that exists is not shown, for a page that chooses to explain it to its own viewer."""
+
+    def __init__(self, name: str, *, hidden: Hidden | None = None) -> None:
+        super().__init__(name)
+        self.hidden = hidden
 
 
 @dataclass(frozen=True)
@@ -76,30 +83,39 @@ class StageShown:
 
 
 @dataclass(frozen=True)
-class TitleCard:
-    id: int
-    slug: str
-    title: str
-    format: str
-    status: str
-    country: str
-    year: int | None
-    content_rating: str
-    score: int | None
-    popularity: int
-    is_fictional: bool
+class NameShown:
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CreditShown:
+    name: str
+    native_name: str
+    role: str
+    role_label: str
+
+
+@dataclass(frozen=True)
+class TitleFacts:
+    """A title's own fields beyond its card, for its page: never the model, which carries spoiler rows."""
+
     description: str
-    centrality: str | None
-    subgenres: tuple[str, ...]
-    tags: tuple[str, ...]
+    start_date: dt.date | None
+    end_date: dt.date | None
+    chapters: int | None
+    volumes: int | None
+    format_label: str
+    status_label: str
+    content_rating_label: str
 
 
 @dataclass(frozen=True)
 class TitleDetail:
     card: TitleCard
-    title: Title
-    alt_titles: tuple[AltTitle, ...]
-    credits: tuple[Credit, ...]
+    facts: TitleFacts
+    alt_titles: tuple[NameShown, ...]
+    credits: tuple[CreditShown, ...]
     external_ids: tuple[tuple[str, str, str], ...]
     axes: tuple[AxisShown, ...]
     length: str | None
@@ -134,9 +150,9 @@ def _with_profile(queryset: QuerySet[Title]) -> QuerySet[Title]:
     )
 
 
-def _card(title: Title, viewer: Viewer) -> TitleCard:
+def _card(title: Title) -> TitleCard:
     rows = list(title.axis_values.all())
-    tags = [t for t in title.title_tags.all() if t.spoiler == "none" and not t.tag.is_warning]
+    tags = ((t.relevance, t.tag.name, t.tag.slug, t.spoiler, t.tag.is_warning) for t in title.title_tags.all())
     return TitleCard(
         id=title.pk,
         slug=title.slug,
@@ -151,37 +167,38 @@ def _card(title: Title, viewer: Viewer) -> TitleCard:
         is_fictional=title.is_fictional,
         description=title.description,
         centrality=next((r.value.key for r in rows if r.axis.key == "centrality"), None),
-        subgenres=tuple(r.value.key for r in rows if r.axis.key == "subgenre" and not r.axis.spoiler),
-        tags=tuple(t.tag.slug for t in tags[:6]),
+        subgenres=card_subgenres_pick((r.weight, r.value.order, r.value.key) for r in rows if r.axis.key == "subgenre"),
+        tags=card_tags_pick(tags),
     )
 
 
-def tag_titles(*, viewer: Viewer, slug: str, limit: int = 60) -> TitlePage:
-    """Titles carrying a tag, leaving out those where the tag is a spoiler the viewer has not revealed."""
-    rows = TitleTag.objects.filter(policies.tag_spoilers_q(viewer), tag__slug=slug)
-    queryset = policies.titles_visible(viewer, Title.objects.filter(pk__in=rows.values("title_id")))
+def tag_titles(*, visibility: Visibility, slug: str, limit: int = 60) -> TitlePage:
+    """Titles carrying a tag, leaving out those where the tag is a spoiler this visibility does not show."""
+    rows = TitleTag.objects.filter(policies.assignments_shown_q(visibility), tag__slug=slug)
+    queryset = policies.titles_visible(visibility, Title.objects.filter(pk__in=rows.values("title_id")))
     titles = _with_profile(queryset.order_by("-score", "title"))
-    return TitlePage(
-        items=tuple(_card(t, viewer) for t in titles[:limit]), total=queryset.count(), page=1, per_page=limit
-    )
+    return TitlePage(items=tuple(_card(t) for t in titles[:limit]), total=queryset.count(), page=1, per_page=limit)
 
 
-def _title_get(viewer: Viewer, *, slug: str | None, pk: int | None) -> Title:
-    queryset = policies.titles_visible(viewer, _with_profile(Title.objects.all()))
-    queryset = queryset.prefetch_related("alt_titles", "credits__creator", "external_ids", "stages")
+def _title_get(visibility: Visibility, *, slug: str | None, pk: int | None) -> Title:
+    queryset = _with_profile(Title.objects.all()).prefetch_related("alt_titles", "credits__creator", "external_ids")
+    queryset = queryset.prefetch_related("stages")
     title = queryset.filter(slug=slug).first() if slug is not None else queryset.filter(pk=pk or 0).first()
-    if title is None or not policies.title_is_visible(viewer, content_rating=title.content_rating):
+    if title is None:
         raise TitleNotFound(slug or str(pk))
+    hidden = policies.title_hidden(visibility, content_rating=title.content_rating)
+    if hidden is not None:
+        raise TitleNotFound(slug or str(pk), hidden=hidden)
     return title
 
 
-def _axes(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[AxisShown, ...]:
+def _axes(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[AxisShown, ...]:
     by_axis: dict[str, list[TitleAxisValue]] = {}
     for row in title.axis_values.all():
         by_axis.setdefault(row.axis.key, []).append(row)
     shown = []
     for axis in profile_axes():
-        visible = policies.axis_shown(viewer, reveal, axis_key=axis.key, spoiler=axis.spoiler)
+        visible = policies.axis_shown(visibility, reveal, axis_key=axis.key, spoiler=axis.spoiler)
         rows = by_axis.get(axis.key, []) if visible else []
         values = tuple(ValueShown(r.value.key, r.value.label, r.weight, r.source, r.confidence, r.locked) for r in rows)
         shown.append(
@@ -192,10 +209,10 @@ def _axes(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[AxisShown, ...]
     return tuple(shown)
 
 
-def _tags(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[list[TagShown], int]:
+def _tags(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[list[TagShown], int]:
     shown, hidden = [], 0
     for row in title.title_tags.all():
-        if not policies.tag_shown(viewer, reveal, level=row.spoiler):
+        if not policies.tag_shown(visibility, reveal, level=row.spoiler):
             hidden += 1
             continue
         shown.append(
@@ -211,7 +228,7 @@ def _tags(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[list[TagShown],
 ALWAYS_SPOILER_STAGES = ("revelation", "resolution")
 
 
-def _stages(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[StageShown, ...]:
+def _stages(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[StageShown, ...]:
     rows = {row.stage: row for row in title.stages.all()}
     result = []
     for order, key in enumerate(STAGE_ORDER):
@@ -219,7 +236,7 @@ def _stages(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[StageShown, .
         level = row.spoiler if row else "none"
         if key in ALWAYS_SPOILER_STAGES and level == "none":
             level = "major"  # the revelation and the resolution are spoilers whatever a row says
-        visible = policies.stage_shown(viewer, reveal, stage=key, level=level)
+        visible = policies.stage_shown(visibility, reveal, stage=key, level=level)
         if row is None and visible:
             continue
         result.append(
@@ -237,30 +254,43 @@ def _stages(title: Title, viewer: Viewer, reveal: Reveal) -> tuple[StageShown, .
     return tuple(result)
 
 
-def title_detail(*, viewer: Viewer, reveal: Reveal, slug: str | None = None, pk: int | None = None) -> TitleDetail:
-    title = _title_get(viewer, slug=slug, pk=pk)
-    tags, hidden_tags = _tags(title, viewer, reveal)
+def _facts(title: Title) -> TitleFacts:
+    return TitleFacts(
+        description=title.description,
+        start_date=title.start_date,
+        end_date=title.end_date,
+        chapters=title.chapters,
+        volumes=title.volumes,
+        format_label=str(Format(title.format).label),
+        status_label=str(Status(title.status).label),
+        content_rating_label=content_rating_label(title.content_rating),
+    )
+
+
+def title_detail(
+    *, visibility: Visibility, reveal: Reveal, slug: str | None = None, pk: int | None = None
+) -> TitleDetail:
+    title = _title_get(visibility, slug=slug, pk=pk)
+    tags, hidden_tags = _tags(title, visibility, reveal)
     sources = sorted({r.source for r in title.axis_values.all()} | {r.source for r in title.title_tags.all()})
     return TitleDetail(
-        card=_card(title, viewer),
-        title=title,
-        alt_titles=tuple(title.alt_titles.all()),
-        credits=tuple(title.credits.all()),
+        card=_card(title),
+        facts=_facts(title),
+        alt_titles=tuple(NameShown(a.kind, a.text) for a in title.alt_titles.all()),
+        credits=tuple(
+            CreditShown(c.creator.name, c.creator.native_name, c.role, str(CreditRole(c.role).label))
+            for c in title.credits.all()
+        ),
         external_ids=tuple((e.source, e.external_id, e.url) for e in title.external_ids.all()),
-        axes=_axes(title, viewer, reveal),
+        axes=_axes(title, visibility, reveal),
         length=length_class(chapters=title.chapters, format=title.format),
         tags=tuple(t for t in tags if t.category != "content-warning"),
         warnings=tuple(t for t in tags if t.category == "content-warning"),
         hidden_tag_count=hidden_tags,
-        stages=_stages(title, viewer, reveal),
+        stages=_stages(title, visibility, reveal),
         reveal=reveal,
         sources=tuple(sources),
     )
-
-
-def title_history(*, viewer: Viewer, slug: str) -> tuple[Title, QuerySet[ChangeRecord]]:
-    title = _title_get(viewer, slug=slug, pk=None)
-    return title, ChangeRecord.objects.filter(title=title).select_related("actor")
 
 
 def content_rating_label(value: str) -> str:

@@ -1,7 +1,7 @@
 """Writes to the catalog. Every write is one transaction and leaves a ChangeRecord behind.
 
 The rules a value must keep are in rules.py (shared with the bulk API and the admin's forms); many
-titles at once go through bulk.py, which announces them through `catalog_changes_announce` too.
+titles at once go through bulk.py, which announces them through `catalog_changes_announce`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import (
     SOURCE_EDITOR,
-    VOCABULARY_CHANGE,
     AltTitle,
-    CatalogChange,
     ChangeRecord,
     ContentRating,
     Creator,
@@ -44,28 +41,19 @@ from shuraba.catalog.rules import (
     title_stage_check,
     title_tag_check,
 )
-from shuraba.core.bulk import rows_insert
+from shuraba.core.changelog import change_announce, changes_announce
 
 Actor = User | None
 
 
-def catalog_changes_announce(*, title_ids: Iterable[int], at: dt.datetime | None = None) -> int:
-    """Announce that titles changed (see CatalogChange), each once, in the writing transaction; return how many.
-
-    The one writer of the change log: every service, the bulk API and the vocabulary sync come here.
-    """
-    at = at or timezone.now()
-    return rows_insert(CatalogChange, ("title_id", "at"), ((pk, at) for pk in sorted(set(title_ids))))
-
-
 def catalog_touch(*, title_id: int) -> None:
-    """Announce that one title changed."""
-    catalog_changes_announce(title_ids=[title_id])
+    """Announce that a title changed (core/changelog.py); part of the writing transaction."""
+    change_announce(title_id=title_id)
 
 
-def vocabulary_touch() -> None:
-    """Announce a changed vocabulary (see CatalogChange): every reader reloads, tags and values included."""
-    catalog_changes_announce(title_ids=[VOCABULARY_CHANGE])
+def catalog_changes_announce(*, title_ids: Iterable[int], at: dt.datetime) -> None:
+    """Announce many changed titles at once (the bulk writers)."""
+    changes_announce(title_ids=title_ids, at=at)
 
 
 def change_record(

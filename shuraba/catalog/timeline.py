@@ -30,8 +30,8 @@ def _span(stage: StageShown, total: int) -> tuple[float, float]:
 
 
 def _total(detail: TitleDetail) -> int:
-    if detail.title.chapters:
-        return detail.title.chapters
+    if detail.facts.chapters:
+        return detail.facts.chapters
     ends = [s.chapter_end or s.chapter_start or 0 for s in detail.stages if not s.hidden]
     return max([*ends, 1])
 

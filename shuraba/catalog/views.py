@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from shuraba.accounts.policies import reveal_parse, viewer_from_request
+from shuraba.accounts.policies import reveal_parse, visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.catalog.timeline import timeline_svg
 from shuraba.core.errors import BadQuery
@@ -17,7 +17,7 @@ def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise BadQuery(sorted(unknown)[0][:40], "unknown parameter; a title page takes only ?reveal=")
     reveal = reveal_parse(request.GET.get("reveal"))
     try:
-        detail = selectors.title_detail(viewer=viewer_from_request(request), reveal=reveal, slug=slug)
+        detail = selectors.title_detail(visibility=visibility_from_request(request), reveal=reveal, slug=slug)
     except selectors.TitleNotFound as exc:
         raise Http404("No such title") from exc
     return render(

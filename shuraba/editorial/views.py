@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from shuraba.accounts import policies
-from shuraba.accounts.policies import NOTHING_REVEALED, viewer_from_request
+from shuraba.accounts.policies import visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.core.errors import BadQuery
 from shuraba.core.markup import markdown_render
@@ -14,6 +12,7 @@ from shuraba.editorial.models import GuidePage
 from shuraba.search.query import Range, SearchQuery
 from shuraba.search.selectors import title_search
 from shuraba.taxonomy.models import Axis, Tag, TagCategory, Term, TermKind
+from shuraba.taxonomy.selectors import axis_value_counts, tags_counted
 
 
 def _no_params(request: HttpRequest) -> None:
@@ -24,10 +23,10 @@ def _no_params(request: HttpRequest) -> None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     _no_params(request)
-    viewer = viewer_from_request(request)
-    newest = title_search(viewer=viewer, query=SearchQuery(sort="year", per_page=6), facets=False)
+    visibility = visibility_from_request(request)
+    newest = title_search(visibility=visibility, query=SearchQuery(sort="year", per_page=6), facets=False)
     gentle_query = SearchQuery.build(ranges={"intensity": Range(None, 2)}, sort="score", per_page=6)
-    gentle = title_search(viewer=viewer, query=gentle_query, facets=False)
+    gentle = title_search(visibility=visibility, query=gentle_query, facets=False)
     return render(
         request,
         "editorial/home.html",
@@ -90,11 +89,10 @@ def taxonomy_index(request: HttpRequest) -> HttpResponse:
 def taxonomy_axis(request: HttpRequest, key: str) -> HttpResponse:
     _no_params(request)
     axis = get_object_or_404(Axis.objects.prefetch_related("values"), key=key)
-    viewer = viewer_from_request(request)
-    visible = policies.visible_q(viewer, prefix="title_values__title__")
-    counts = dict(axis.values.annotate(n=Count("title_values", filter=visible)).values_list("key", "n"))
-    rows = [(v, counts.get(v.key, 0), _browse_url(axis.key, v.key)) for v in axis.values.all()]
-    show_counts = policies.axis_shown(viewer, NOTHING_REVEALED, axis_key=axis.key, spoiler=axis.spoiler)
+    visibility = visibility_from_request(request)
+    counts = axis_value_counts(visibility=visibility, axis=axis)
+    rows = [(v, (counts or {}).get(v.key, 0), _browse_url(axis.key, v.key)) for v in axis.values.all()]
+    show_counts = counts is not None
     return render(request, "editorial/taxonomy_axis.html", {"axis": axis, "rows": rows, "show_counts": show_counts})
 
 
@@ -110,11 +108,8 @@ def _browse_url(axis_key: str, value_key: str) -> str:
 @require_GET
 def tag_index(request: HttpRequest) -> HttpResponse:
     _no_params(request)
-    viewer = viewer_from_request(request)
-    visible = policies.visible_q(viewer, prefix="title_tags__title__") & policies.tag_spoilers_q(
-        viewer, prefix="title_tags__"
-    )
-    tags = Tag.objects.select_related("category").annotate(n=Count("title_tags", filter=visible))
+    visibility = visibility_from_request(request)
+    tags = tags_counted(visibility=visibility)
     return render(
         request,
         "editorial/tag_index.html",
@@ -131,5 +126,5 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = Tag.objects.select_related("category").filter(slug=slug).first()
     if tag is None:
         raise Http404("No such tag")
-    page = selectors.tag_titles(viewer=viewer_from_request(request), slug=slug)
+    page = selectors.tag_titles(visibility=visibility_from_request(request), slug=slug)
     return render(request, "editorial/tag_detail.html", {"tag": tag, "page": page})

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from shuraba.accounts import policies
-from shuraba.accounts.policies import Reveal, Viewer
+from shuraba.accounts.policies import Reveal, Visibility
 from shuraba.catalog.models import EXTERNAL_URLS, ExternalSource, Title, TitleTag
 from shuraba.importers.merge import SOURCE_PRIORITY
 from shuraba.importers.models import SourceSnapshot
@@ -66,22 +66,24 @@ def _url(snapshot: SourceSnapshot) -> str:
     return ""
 
 
-def title_sources(*, viewer: Viewer, reveal: Reveal, title: Title) -> SourcesShown:
-    """What each source says about a title the viewer may see (empty otherwise)."""
-    if not policies.title_is_visible(viewer, content_rating=title.content_rating):
+def title_sources(*, visibility: Visibility, reveal: Reveal, title_id: int) -> SourcesShown:
+    """What each source says about a title the visibility shows (empty otherwise)."""
+    rating = Title.objects.filter(pk=title_id).values_list("content_rating", flat=True).first()
+    if rating is None or policies.title_hidden(visibility, content_rating=rating) is not None:
         return SourcesShown()
     rank = {name: index for index, name in enumerate(SOURCE_PRIORITY)}
-    snapshots = sorted(SourceSnapshot.objects.filter(title=title), key=lambda s: (rank.get(s.source, 9), s.source_id))
+    snapshots = sorted(
+        SourceSnapshot.objects.filter(title_id=title_id), key=lambda s: (rank.get(s.source, 9), s.source_id)
+    )
     if not snapshots:
         return SourcesShown()
     names = dict(Tag.objects.values_list("slug", "name"))
     # A tag is as much a spoiler as its strictest flag: the title's own (an editor may raise it) or any
     # source's; one source not flagging it must not print it.
-    levels = dict(TitleTag.objects.filter(title=title).values_list("tag__slug", "spoiler"))
+    levels = dict(TitleTag.objects.filter(title_id=title_id).values_list("tag__slug", "spoiler"))
     for snap in snapshots:
         for slug, _relevance, spoiler, _severity in snap.facts.get("tags", ()):
-            if spoiler != "none" and levels.get(slug, "none") == "none":
-                levels[slug] = spoiler
+            levels[slug] = policies.strictest_level(levels.get(slug, policies.SPOILER_LEVELS[0]), spoiler)
     shown: list[SourceShown] = []
     givers: dict[str, list[str]] = {}
     hidden = 0
@@ -89,7 +91,7 @@ def title_sources(*, viewer: Viewer, reveal: Reveal, title: Title) -> SourcesSho
         label = SOURCE_LABELS.get(snap.source, snap.source)
         tags = []
         for slug, _relevance, _spoiler, _severity in snap.facts.get("tags", ()):
-            if not policies.tag_shown(viewer, reveal, level=levels.get(slug, "none")):
+            if not policies.tag_shown(visibility, reveal, level=levels.get(slug, "none")):
                 hidden += 1
                 continue
             tags.append(names.get(slug, slug))

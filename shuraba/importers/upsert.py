@@ -3,8 +3,8 @@
 Per chunk: check records and compute facts; skip those whose snapshot already holds the same facts
 (so an identical rerun writes nothing); decide identities; load what the touched titles hold; compute
 each title's desired state from all its sources' snapshots (merge.py); plan only the differences. The
-catalog writes the plan (`catalog.bulk.catalog_plan_apply`: its rules, its ChangeRecords and
-CatalogChanges, one statement per table); the importer writes only its own rows, the snapshots.
+catalog writes the plan (`catalog.bulk.catalog_plan_apply`: its rules, its ChangeRecords and change-log
+rows, one statement per table); the importer writes only its own rows, the snapshots.
 """
 
 from __future__ import annotations

@@ -10,11 +10,29 @@ from __future__ import annotations
 
 import sys
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import fields, is_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from shuraba.accounts.policies import Visibility
+
+
+class CacheKey(NamedTuple):
+    """What a cached value depends on. Made only by `cache_key` (a tuple: hashed in C on the hot path)."""
+
+    kind: str
+    visibility: tuple[Any, ...] | None
+    parts: tuple[Hashable, ...]
+
+
+def cache_key(kind: str, *parts: Hashable, visibility: Visibility | None = None) -> CacheKey:
+    """The one maker of search cache keys. A value that depends on what the viewer may see names the
+    visibility, and is keyed by `Visibility.key` (never by fields picked at the call site), so two
+    viewers share an entry exactly when they see the same things."""
+    return CacheKey(kind, None if visibility is None else visibility.key, parts)
 
 
 def nbytes(value: object) -> int:
@@ -36,12 +54,12 @@ class Cache:
         self.results = results
         self.used = 0
         self.dropped = 0  # entries evicted to stay within the budget
-        self._entries: OrderedDict[object, tuple[Any, int]] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, tuple[Any, int]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: object, compute: Callable[[], Any], *, result: bool = False) -> Any:
+    def get(self, key: CacheKey, compute: Callable[[], Any], *, result: bool = False) -> Any:
         """The value for `key`, computed once and kept while it fits. Callers hold the index's lock."""
         entry = self._entries.get(key)
         if entry is not None:

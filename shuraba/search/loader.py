@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from shuraba.catalog.cards import card_tags_pick
 from shuraba.catalog.length import length_class
 from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
 from shuraba.taxonomy.models import WARNING_CATEGORY, AxisValue, Tag
@@ -33,9 +34,9 @@ class TitleRow:
     names: list[str] = field(default_factory=list)
     values: list[tuple[str, str]] = field(default_factory=list)  # (dimension, value key)
     ranks: dict[str, int] = field(default_factory=dict)  # centrality / intensity rank
-    tags: list[tuple[str, int, str]] = field(default_factory=list)  # (slug, relevance, spoiler)
+    tags: list[tuple[str, int, str, str]] = field(default_factory=list)  # (slug, relevance, spoiler, severity)
     subgenres: list[tuple[float, int, str]] = field(default_factory=list)  # (weight, value order, key)
-    card_tags: list[tuple[int, str, str]] = field(default_factory=list)  # (relevance, tag name, slug)
+    card_tags: list[str] = field(default_factory=list)  # the slugs its card shows, in card order
 
     @property
     def length(self) -> str | None:
@@ -80,9 +81,14 @@ def _fill(rows: dict[int, TitleRow], pks: list[int] | None) -> None:
     axis_rows = TitleAxisValue.objects.order_by().values_list("title_id", "value_id", "weight")
     for title_id, value_id, weight in _scoped(axis_rows, "title_id", pks):
         _axis_add(rows.get(title_id, missing), values[value_id], weight)
-    tag_rows = TitleTag.objects.order_by().values_list("title_id", "tag_id", "relevance", "spoiler")
-    for title_id, tag_id, relevance, spoiler in _scoped(tag_rows, "title_id", pks):
-        _tag_add(rows.get(title_id, missing), tags[tag_id], relevance, spoiler)
+    tag_rows = TitleTag.objects.order_by().values_list("title_id", "tag_id", "relevance", "spoiler", "severity")
+    card: dict[int, list[tuple[int, str, str, str, bool]]] = {}
+    for title_id, tag_id, relevance, spoiler, severity in _scoped(tag_rows, "title_id", pks):
+        slug, name, category = tags[tag_id]
+        rows.get(title_id, missing).tags.append((slug, relevance, spoiler, severity))
+        card.setdefault(title_id, []).append((relevance, name, slug, spoiler, category == WARNING_CATEGORY))
+    for title_id, assignments in card.items():
+        rows.get(title_id, missing).card_tags = list(card_tags_pick(assignments))
 
 
 def rows_load(pks: list[int] | None = None) -> dict[int, TitleRow]:
@@ -119,10 +125,3 @@ def _axis_add(row: TitleRow, value: tuple[str, str, int | None, int], weight: fl
         row.ranks[axis] = rank
     if axis == "subgenre":
         row.subgenres.append((weight, order, key))
-
-
-def _tag_add(row: TitleRow, tag: tuple[str, str, str], relevance: int, spoiler: str) -> None:
-    slug, name, category = tag
-    row.tags.append((slug, relevance, spoiler))
-    if spoiler == "none" and category != WARNING_CATEGORY:
-        row.card_tags.append((relevance, name, slug))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from shuraba.core.errors import BadQuery
 from shuraba.search.query import (
@@ -21,7 +22,17 @@ from shuraba.search.query import (
 from shuraba.search.syntax import query_parse, query_text, range_parse
 from shuraba.search.vocab import Vocabulary
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
 Params = Mapping[str, Sequence[str]]
+
+
+def request_params(request: HttpRequest) -> dict[str, list[str]]:
+    """A request's query string as the parsers take it: every value of every key."""
+    return {key: request.GET.getlist(key) for key in request.GET}
+
+
 LIST_PARAMS = ("include", "tag", "exclude")
 SCALAR_PARAMS = ("include_mode", "exclude_mode", "min_relevance", "q", "query", "sort", "page", "per_page")
 RANGE_ALIASES = {f"{name}_{end}": (name, end) for name in RANGES for end in ("min", "max")}

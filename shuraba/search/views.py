@@ -8,12 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
-from shuraba.accounts.policies import viewer_from_request
+from shuraba.accounts.policies import visibility_from_request
 from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
 from shuraba.core.errors import BadQuery
-from shuraba.search.api import request_params
-from shuraba.search.params import query_params
+from shuraba.search.params import query_params, request_params
 from shuraba.search.query import PROFILE_DIMENSIONS, SORTS, SPOILER_DIMENSIONS, SearchQuery
 from shuraba.search.selectors import SearchPage, title_search_params
 from shuraba.taxonomy.models import AxisValue, Tag
@@ -108,7 +107,7 @@ def _url(query: SearchQuery, page: int) -> str:
 
 @require_GET
 def browse(request: HttpRequest) -> HttpResponse:
-    page = title_search_params(viewer=viewer_from_request(request), params=request_params(request))
+    page = title_search_params(visibility=visibility_from_request(request), params=request_params(request))
     query = page.query
     if query.page > page.pages:
         raise BadQuery("page", f"page {query.page} is past the last page ({page.pages})")

@@ -10,8 +10,8 @@ from rapidfuzz import fuzz, process
 
 from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
+from shuraba.core.changelog import changelog_newest_vocabulary
 from shuraba.core.errors import BadQuery
-from shuraba.search.index import newest_vocabulary_change
 from shuraba.search.query import PROFILE_DIMENSIONS, RANGE_AXES
 from shuraba.taxonomy.models import AxisValue, Tag
 
@@ -69,7 +69,7 @@ class Vocabulary:
 
 @lru_cache(maxsize=4)
 def vocabulary_at(version: tuple[int, str]) -> Vocabulary:
-    """The vocabulary as of a vocabulary change (index.newest_vocabulary_change; the search index keeps the
+    """The vocabulary as of a vocabulary change (core.changelog.changelog_newest_vocabulary; the search index keeps the
     version it was built with, so a query is parsed with the names the index knows)."""
     values: dict[str, list[str]] = {d: [] for d in PROFILE_DIMENSIONS}
     ranks: dict[str, dict[str, int]] = {axis: {} for axis in RANGE_AXES}
@@ -94,4 +94,4 @@ def vocabulary_at(version: tuple[int, str]) -> Vocabulary:
 
 def vocabulary() -> Vocabulary:
     """The current vocabulary, cached per vocabulary change (one indexed read)."""
-    return vocabulary_at(newest_vocabulary_change())
+    return vocabulary_at(changelog_newest_vocabulary())

@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from shuraba.catalog.services import vocabulary_touch
+from shuraba.core.changelog import vocabulary_change_announce
 from shuraba.core.datafiles import optional, require, toml_read
 from shuraba.core.errors import DataFileError
 from shuraba.taxonomy.models import (
@@ -198,5 +198,5 @@ def taxonomy_sync(*, path: Path = TAXONOMY_PATH) -> SyncReport:
         TaxonomyState.objects.all().delete()
         TaxonomyState.objects.create(version=report.version, synced_at=timezone.now())
     if report.created or report.updated or report.removed:
-        vocabulary_touch()
+        vocabulary_change_announce()
     return report

@@ -11,6 +11,7 @@ import json
 import pytest
 from django.test import Client
 
+from shuraba.accounts.models import User
 from shuraba.accounts.policies import AGE_GATED_RATINGS
 from shuraba.catalog.models import FormulaStage, Title, TitleTag
 from tests.urlmap import concrete_urls, url_patterns
@@ -144,7 +145,6 @@ def test_signed_in_reader_keeps_the_age_confirmation_on_the_account(editor_clien
     assert editor_client.get(f"/titles/{gated_title.slug}/").status_code == 404
     editor_client.post("/age-gate/", {"confirm": "yes"})
     editor_client.session.flush()
-    from shuraba.accounts.models import User  # noqa: PLC0415
 
     user = User.objects.get(username="ed")
     assert user.age_confirmed_at is not None

@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 
 from shuraba.accounts.models import User
-from shuraba.catalog.models import AltTitle, CatalogChange, ChangeRecord, ExternalId, Title, TitleTag
+from shuraba.catalog.models import AltTitle, ChangeRecord, ExternalId, Title, TitleTag
+from shuraba.core.models import Change
 from shuraba.taxonomy.models import AxisValue
 
 
@@ -69,8 +70,6 @@ def test_editor_profile_edit_in_the_admin_becomes_editor_provenance(
 
 
 def test_admin_refuses_two_values_on_a_single_valued_axis(editor_client: Client, open_title: Title) -> None:
-    from shuraba.taxonomy.models import AxisValue  # noqa: PLC0415
-
     data = _change_form_data(editor_client, open_title)
     prefix = next(k for k in data if k.endswith("-0-weight")).removesuffix("-0-weight")
     total = int(str(data[f"{prefix}-TOTAL_FORMS"]))
@@ -115,7 +114,7 @@ def test_a_tag_edited_in_the_admin_is_set_through_the_service_with_its_old_and_n
     tag = open_title.title_tags.select_related("tag").order_by("tag__slug").first()
     assert tag is not None
     before = f"{tag.relevance}/{tag.spoiler}/{tag.severity}"
-    start = CatalogChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    start = Change.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     data = _change_form_data(editor_client, open_title)
     index = _row(data, "title_tags", "tag", tag.tag_id)
     data[f"title_tags-{index}-relevance"] = 7 if tag.relevance != 7 else 8
@@ -124,7 +123,7 @@ def test_a_tag_edited_in_the_admin_is_set_through_the_service_with_its_old_and_n
     assert (tag.relevance, tag.source, tag.updated_by) == (data[f"title_tags-{index}-relevance"], "editor", editor)
     after = f"{tag.relevance}/{tag.spoiler}/{tag.severity}"
     assert _newest(open_title, "tag", tag.tag.slug) == (before, after, "editor", editor)
-    assert CatalogChange.objects.filter(pk__gt=start, title_id=open_title.pk).exists()
+    assert Change.objects.filter(pk__gt=start, title_id=open_title.pk).exists()
 
 
 def test_names_ids_and_locks_added_or_removed_in_the_admin_leave_their_history(

@@ -9,7 +9,7 @@ import pytest
 
 from shuraba.catalog import services
 from shuraba.catalog.bulk import catalog_plan_apply
-from shuraba.catalog.models import CatalogChange, ChangeRecord, Title, TitleTag
+from shuraba.catalog.models import ChangeRecord, Title, TitleTag
 from shuraba.catalog.plan import (
     AltTitleAdd,
     CatalogPlan,
@@ -22,6 +22,7 @@ from shuraba.catalog.plan import (
     TitleNew,
 )
 from shuraba.catalog.rules import CatalogError, ValueLocked
+from shuraba.core.models import Change
 from tests.importers.factories import table_rows
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def _history(title_id: int) -> list[tuple[str, str, str, str, str]]:
 
 
 def test_a_plan_creates_titles_with_their_rows_history_and_one_announcement_each() -> None:
-    start = CatalogChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    start = Change.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     plan = _plan(
         titles=[_new()],
         alt_titles=[AltTitleAdd(-1, "english", "Her Secret", SOURCE)],
@@ -66,7 +67,7 @@ def test_a_plan_creates_titles_with_their_rows_history_and_one_announcement_each
         ("tag", "infidelity", "", "80/minor/moderate", SOURCE),  # a warning without severity takes its default
     ]
     assert ChangeRecord.objects.filter(title=title).values_list("reason", flat=True).first() == plan.reason
-    assert list(CatalogChange.objects.filter(pk__gt=start).values_list("title_id", flat=True)) == [title.pk]
+    assert list(Change.objects.filter(pk__gt=start).values_list("title_id", flat=True)) == [title.pk]
 
 
 def test_a_taken_slug_gives_way_to_the_next_one_the_plan_proposes() -> None:

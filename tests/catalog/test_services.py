@@ -6,6 +6,7 @@ from shuraba.accounts.models import User
 from shuraba.catalog import services
 from shuraba.catalog.length import length_class
 from shuraba.catalog.models import ChangeRecord, Title, TitleAxisValue
+from shuraba.core.models import Change as CatalogChange
 
 
 def _title(slug: str = "a-test-title") -> Title:
@@ -129,8 +130,6 @@ def test_length_is_derived_from_chapters(chapters: int | None, fmt: str, expecte
 
 
 def test_every_write_and_delete_advances_the_catalog_change_counter(db: None) -> None:
-    from shuraba.catalog.models import CatalogChange  # noqa: PLC0415
-
     start = CatalogChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     title = _title("counted-title")
     services.title_axis_set(title=title, axis_key="ending", values={"open": 1.0}, source="editor")

@@ -24,13 +24,13 @@ def test_serve_refuses_a_bad_port_before_starting(db: None, port: str) -> None:
 
 
 def test_console_script_lists_our_commands() -> None:
-    result = subprocess.run([SHURABA, "help"], capture_output=True, text=True, check=True, timeout=60)  # noqa: S603
+    result = subprocess.run([SHURABA, "help"], capture_output=True, text=True, check=True, timeout=60)  # noqa: S603 (our own console script, fixed arguments)
     for command in ("setup", "serve", "taxonomy_sync", "sample_load", "guides_load"):
         assert command in result.stdout
 
 
 def test_console_script_reports_a_bad_argument_without_a_traceback(tmp_path: Path) -> None:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(  # noqa: S603 (our own console script, fixed arguments)
         [SHURABA, "taxonomy_sync", "--path", str(tmp_path / "missing.toml")],
         capture_output=True,
         text=True,
@@ -45,7 +45,7 @@ def test_console_script_reports_a_bad_argument_without_a_traceback(tmp_path: Pat
 
 def _check(tmp_path: Path, settings: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {"SHURABA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", **settings}
-    return subprocess.run([SHURABA, "check"], capture_output=True, text=True, timeout=60, check=False, env=env)  # noqa: S603
+    return subprocess.run([SHURABA, "check"], capture_output=True, text=True, timeout=60, check=False, env=env)  # noqa: S603 (our own console script, fixed arguments)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from django.db.models import Q
 
-from shuraba.catalog.models import CatalogChange, ChangeRecord, Title
+from shuraba.catalog.models import ChangeRecord, Title
+from shuraba.core.models import Change as CatalogChange
 from shuraba.importers.runs import file_import
 from tests.importers.factories import COLLECTION
 
@@ -68,7 +69,7 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 
 def _shuraba(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(  # noqa: S603 (our own console script, fixed arguments)
         [SHURABA, *args], env=_env(data_dir), capture_output=True, text=True, timeout=180, check=False
     )
 
@@ -84,7 +85,7 @@ def _dump(data_dir: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def _kill_after_progress(data_dir: Path, path: Path, seen: int, rng: random.Random) -> int:
     """Start an import, wait until it has committed past `seen` titles, SIGKILL it a random moment later."""
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
         [SHURABA, "import", "file", str(path)], env=_env(data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 120

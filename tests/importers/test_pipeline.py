@@ -10,12 +10,12 @@ from shuraba.accounts.models import User
 from shuraba.catalog import services as catalog
 from shuraba.catalog.models import (
     AltTitle,
-    CatalogChange,
     ChangeRecord,
     ExternalId,
     Title,
     TitleTag,
 )
+from shuraba.core.models import Change as CatalogChange
 from shuraba.importers.models import ImportRowError, ImportRun, MatchReview, SourceSnapshot
 from shuraba.importers.records import RowError, SourceCreator, SourceTag
 from shuraba.importers.runs import records_import

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 
-from shuraba.accounts.policies import ANONYMOUS, NOTHING_REVEALED, Reveal, Viewer
+from shuraba.accounts.policies import NOTHING_REVEALED, PUBLIC, Reveal, Viewer, Visibility, visibility_of
 from shuraba.catalog import selectors
 from shuraba.catalog.models import Title
 from shuraba.importers.records import SourceTag
@@ -15,7 +15,7 @@ from shuraba.importers.runs import records_import
 from tests.importers.factories import record
 
 pytestmark = pytest.mark.django_db
-ADULT = Viewer(is_adult=True)
+ADULT = visibility_of(Viewer(is_adult=True))
 
 
 def _title(*, adult: bool = False) -> Title:
@@ -42,13 +42,15 @@ def _title(*, adult: bool = False) -> Title:
     return Title.objects.get(source_snapshots__source_id="30001")
 
 
-def _render(title: Title, viewer: Viewer, reveal: Reveal = NOTHING_REVEALED) -> str:
-    detail = selectors.title_detail(viewer=viewer, reveal=reveal, pk=title.pk)
-    return Template("{% load importers %}{% title_sources d %}").render(Context({"d": detail, "viewer": viewer}))
+def _render(title: Title, visibility: Visibility, reveal: Reveal = NOTHING_REVEALED) -> str:
+    detail = selectors.title_detail(visibility=visibility, reveal=reveal, pk=title.pk)
+    return Template("{% load importers %}{% title_sources d %}").render(
+        Context({"d": detail, "visibility": visibility})
+    )
 
 
 def test_sources_are_credited_with_links_and_disagreements_marked() -> None:
-    html = _render(_title(), ANONYMOUS)
+    html = _render(_title(), PUBLIC)
     assert 'href="https://anilist.co/manga/30001"' in html
     assert 'href="https://mangadex.org/title/6b1eb93e-473a-4ab3-9922-1a66d2a29a4a"' in html
     assert "Data from AniList, MangaDex." in html
@@ -60,30 +62,30 @@ def test_sources_are_credited_with_links_and_disagreements_marked() -> None:
 
 def test_a_spoiler_flagged_source_tag_stays_hidden_until_tags_are_revealed() -> None:
     title = _title()
-    hidden = _render(title, ANONYMOUS)
+    hidden = _render(title, PUBLIC)
     assert "Revenge" not in hidden
     assert "1 spoiler tag from the sources hidden" in hidden
-    shown = _render(title, ANONYMOUS, Reveal(frozenset({"tags"})))
+    shown = _render(title, PUBLIC, Reveal(frozenset({"tags"})))
     assert "Revenge" in shown
     assert "spoiler tag" not in shown
-    assert "Revenge" in _render(title, Viewer(reveal_spoilers=True))
+    assert "Revenge" in _render(title, visibility_of(Viewer(spoilers="all")))
 
 
 def test_nothing_is_shown_for_a_title_the_viewer_may_not_see() -> None:
     title = _title(adult=True)
     assert "Sources" in _render(title, ADULT)
-    detail = selectors.title_detail(viewer=ADULT, reveal=NOTHING_REVEALED, pk=title.pk)
-    html = Template("{% load importers %}{% title_sources d %}").render(Context({"d": detail, "viewer": ANONYMOUS}))
+    detail = selectors.title_detail(visibility=ADULT, reveal=NOTHING_REVEALED, pk=title.pk)
+    html = Template("{% load importers %}{% title_sources d %}").render(Context({"d": detail, "visibility": PUBLIC}))
     assert html.strip() == ""
 
 
 def test_a_title_without_imports_shows_no_sources_section(open_title: Title) -> None:
-    assert _render(open_title, ANONYMOUS).strip() == ""
+    assert _render(open_title, PUBLIC).strip() == ""
 
 
 def test_a_single_source_is_credited_without_a_comparison() -> None:
     records_import(records=[record(start_date=dt.date(2001, 1, 1))], source="anilist", suggest=False)
-    html = _render(Title.objects.get(source_snapshots__source_id="1"), ANONYMOUS)
+    html = _render(Title.objects.get(source_snapshots__source_id="1"), PUBLIC)
     assert "AniList 1" in html
     assert "disagree" not in html
 
@@ -101,7 +103,7 @@ def test_a_tag_one_source_flags_as_a_spoiler_stays_hidden_in_every_sources_row()
     records_import(records=[anilist, mangadex], source="anilist", suggest=False)
     title = Title.objects.get(source_snapshots__source_id="30003")
     assert title.title_tags.get(tag__slug="tragedy").spoiler != "none"
-    html = _render(title, ANONYMOUS)
+    html = _render(title, PUBLIC)
     assert "Tragedy" not in html
     assert "spoiler tags from the sources hidden" in html or "spoiler tag from the sources hidden" in html
 
@@ -109,4 +111,4 @@ def test_a_tag_one_source_flags_as_a_spoiler_stays_hidden_in_every_sources_row()
 def test_an_editor_raising_a_tags_spoiler_level_hides_it_in_the_sources_too() -> None:
     title = _title()
     title.title_tags.filter(tag__slug="love-triangle").update(spoiler="major")
-    assert "Love Triangle" not in _render(title, ANONYMOUS)
+    assert "Love Triangle" not in _render(title, PUBLIC)

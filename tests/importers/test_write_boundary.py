@@ -15,6 +15,7 @@ import pytest
 
 import shuraba.importers
 from shuraba.catalog import models as catalog_models
+from shuraba.core import models as core_models
 
 CATALOG_MODELS = frozenset(
     {
@@ -27,10 +28,12 @@ CATALOG_MODELS = frozenset(
         "TitleAxisValue",
         "FormulaStage",
         "ChangeRecord",
-        "CatalogChange",
+        "Change",  # the change log (core.models), written for the catalog by catalog_changes_announce
     }
 )
-CATALOG_TABLES = frozenset(getattr(catalog_models, name)._meta.db_table for name in CATALOG_MODELS)
+CATALOG_TABLES = frozenset(
+    getattr(catalog_models if name != "Change" else core_models, name)._meta.db_table for name in CATALOG_MODELS
+)
 WRITES = frozenset(
     {"create", "bulk_create", "bulk_update", "update", "delete", "get_or_create", "update_or_create", "raw"}
 )
@@ -43,7 +46,7 @@ def _aliases(tree: ast.AST) -> dict[str, str]:
     """Local name -> catalog model, for `from shuraba.catalog.models import Title as T`."""
     names = {name: name for name in CATALOG_MODELS}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("shuraba.catalog"):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("shuraba.catalog", "shuraba.core")):
             names.update({a.asname or a.name: a.name for a in node.names if a.name in CATALOG_MODELS})
     return names
 
@@ -130,7 +133,8 @@ def test_no_importer_module_writes_a_catalog_table_itself() -> None:
         "from shuraba.catalog import models as m\nm.ExternalId.objects.create(title=t, source='mal')",
         "from shuraba.catalog.models import ChangeRecord\nrows_insert(ChangeRecord, ('title_id',), rows)",
         "cursor.execute('INSERT INTO catalog_titletag (title_id) VALUES (%s)', [1])",
-        "from shuraba.catalog.models import CatalogChange\nsql = f'COPY {CatalogChange._meta.db_table} FROM STDIN'",
+        "from shuraba.core.models import Change as Log\nsql = f'COPY {Log._meta.db_table} FROM STDIN'",
+        "from shuraba.core.models import Change\nChange.objects.bulk_create(rows)",
     ],
 )
 def test_the_scan_catches_each_kind_of_catalog_write(snippet: str) -> None:

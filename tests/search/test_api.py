@@ -8,6 +8,10 @@ from django.test import Client
 from shuraba.accounts.policies import AGE_GATED_RATINGS
 from shuraba.catalog import services
 from shuraba.catalog.models import Title
+from shuraba.search import live as index_module
+from shuraba.search.live import search_index
+from shuraba.search.schemas import SearchOut
+from shuraba.taxonomy.services import TAXONOMY_PATH, taxonomy_sync
 
 
 def test_search_response_shape_and_text_form(unverified: Client) -> None:
@@ -20,8 +24,6 @@ def test_search_response_shape_and_text_form(unverified: Client) -> None:
 
 
 def test_search_response_validates_against_the_documented_schema(adult: Client) -> None:
-    from shuraba.search.schemas import SearchOut  # noqa: PLC0415
-
     for params in ({}, {"q": "a", "per_page": "100"}, {"include": "drama", "sort": "title"}):
         SearchOut.model_validate(adult.get("/api/v1/search", params).json())
 
@@ -103,8 +105,6 @@ def test_every_alternative_title_finds_its_title(unverified: Client) -> None:
 
 
 def _taxonomy_with_a_new_tag(tmp_path: Path) -> Path:
-    from shuraba.taxonomy.services import TAXONOMY_PATH  # noqa: PLC0415
-
     edited = tmp_path / "taxonomy.toml"
     tag = '[[tags]]\nname = "Lighthouse Keepers"\ncategory = "genre"\ndefinition = "Someone tends a light."\n\n'
     text = TAXONOMY_PATH.read_text()
@@ -116,9 +116,6 @@ def _taxonomy_with_a_new_tag(tmp_path: Path) -> Path:
 def test_a_synced_vocabulary_is_searchable_at_once_and_an_unchanged_sync_rebuilds_nothing(
     unverified: Client, tmp_path: Path
 ) -> None:
-    from shuraba.search.index import search_index  # noqa: PLC0415
-    from shuraba.taxonomy.services import taxonomy_sync  # noqa: PLC0415
-
     before = unverified.get("/api/v1/search", {"include": "lighthouse-keepers"})
     assert before.status_code == 400
     assert "unknown tag 'lighthouse-keepers'" in before.json()["detail"]
@@ -139,9 +136,6 @@ def test_a_synced_vocabulary_is_searchable_at_once_and_an_unchanged_sync_rebuild
 def test_a_large_index_serves_on_while_a_new_vocabulary_is_built_beside_it(
     unverified: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shuraba.search import index as index_module  # noqa: PLC0415
-    from shuraba.taxonomy.services import taxonomy_sync  # noqa: PLC0415
-
     started: list[bool] = []
     monkeypatch.setattr(index_module, "BACKGROUND_REBUILD_ABOVE", 0)
     monkeypatch.setattr(index_module, "_rebuild_in_background", lambda: started.append(True))
@@ -160,15 +154,13 @@ def test_a_large_index_serves_on_while_a_new_vocabulary_is_built_beside_it(
 
 
 def test_a_failed_rebuild_leaves_the_next_search_to_rebuild(monkeypatch: pytest.MonkeyPatch, db: None) -> None:
-    from shuraba.search import index as index_module  # noqa: PLC0415
-
     index_module.search_index()
 
     def broken() -> None:
         raise RuntimeError("the database went away")
 
     with monkeypatch.context() as patched:
-        patched.setattr(index_module.SearchIndex, "from_database", broken)
+        patched.setattr(index_module, "index_build", broken)
         index_module._rebuild()
     assert index_module._current is None
     assert index_module.search_index().size > 0

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
 import numpy as np
+from django.test import override_settings
 from pyroaring import BitMap
 
+from shuraba.accounts.policies import Viewer, visibility_of
+from shuraba.catalog import services
+from shuraba.catalog.models import Title
+from shuraba.core.changelog import changelog_newest as newest_change
+from shuraba.search.build import index_build, index_fill
 from shuraba.search.cache import Cache, nbytes
+from shuraba.search.engine import engine_search
+from shuraba.search.query import SORTS, SearchQuery
+from shuraba.search.reference import reference_search
+from shuraba.search.storage import SearchIndex
+from shuraba.taxonomy.models import Tag
 
 
 def _column(n: int) -> np.ndarray:
@@ -62,14 +73,6 @@ def test_sizes_count_what_containers_hold() -> None:
 def test_a_small_budget_bounds_the_index_and_changes_no_answer(db: None) -> None:
     """Evictions under a tight budget, with viewer classes taking turns, must never hand one class's
     counts to another: every answer equals the SQL reference's, JSON included."""
-    from django.test import override_settings  # noqa: PLC0415
-
-    from shuraba.accounts.policies import Viewer  # noqa: PLC0415
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
-    from shuraba.search.index import SearchIndex  # noqa: PLC0415
-    from shuraba.search.query import SORTS, SearchQuery  # noqa: PLC0415
-    from shuraba.search.reference import reference_search  # noqa: PLC0415
-    from shuraba.taxonomy.models import Tag  # noqa: PLC0415
 
     queries = [SearchQuery(), SearchQuery(exclude_tags=("drama",)), SearchQuery(q="a"), SearchQuery(q="ko")]
     queries += [
@@ -77,14 +80,15 @@ def test_a_small_budget_bounds_the_index_and_changes_no_answer(db: None) -> None
         for slug in Tag.objects.order_by("slug").values_list("slug", flat=True)[:8]
         for sort in SORTS
     ]
-    viewers = (Viewer(), Viewer(is_adult=True, reveal_spoilers=True), Viewer(is_adult=True))
-    viewers += (Viewer(reveal_spoilers=True),)
-    roomy = SearchIndex.from_database()
+    viewers = (Viewer(), Viewer(is_adult=True, spoilers="all"), Viewer(is_adult=True))
+    viewers += (Viewer(spoilers="all"),)
+    visibilities = tuple(visibility_of(viewer) for viewer in viewers)
+    roomy = index_build()
     with override_settings(SEARCH_CACHE_BYTES=60_000):
-        tight = SearchIndex.from_database()
+        tight = index_build()
     for round_number in range(2):
         for number, query in enumerate(queries):
-            viewer = viewers[(number + round_number) % len(viewers)]
+            viewer = visibilities[(number + round_number) % len(visibilities)]
             got, roomy_got = (engine_search(i, query, viewer, as_json=True) for i in (tight, roomy))
             assert got == reference_search(query, viewer), (query, viewer)
             assert (got.facets_json, got.items_json) == (roomy_got.facets_json, roomy_got.items_json)
@@ -94,16 +98,8 @@ def test_a_small_budget_bounds_the_index_and_changes_no_answer(db: None) -> None
 
 
 def test_tag_codes_beyond_the_dense_rows_are_counted_the_same(db: None) -> None:
-    from shuraba.accounts.policies import Viewer  # noqa: PLC0415
-    from shuraba.catalog import services  # noqa: PLC0415
-    from shuraba.catalog.models import Title  # noqa: PLC0415
-    from shuraba.search.build import index_fill  # noqa: PLC0415
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
-    from shuraba.search.index import SearchIndex, newest_change  # noqa: PLC0415
-    from shuraba.search.query import SearchQuery  # noqa: PLC0415
-
     narrow = SearchIndex()
-    narrow.dense_codes = 7  # only the first three tags fit the dense rows: the rest take the overflow path
+    narrow.dense_codes = 7  # only the first three codes fit the dense rows: the rest take the overflow path
     narrow.version = newest_change()
     index_fill(narrow)
     assert narrow.overflow_slots
@@ -111,7 +107,7 @@ def test_tag_codes_beyond_the_dense_rows_are_counted_the_same(db: None) -> None:
     assert title is not None
     services.title_update(title=title, changes={"popularity": 12345}, source="editor")
     narrow.apply([title.pk], newest_change())
-    wide = SearchIndex.from_database()
-    for viewer in (Viewer(), Viewer(is_adult=True, reveal_spoilers=True)):
+    wide = index_build()
+    for viewer in (visibility_of(Viewer()), visibility_of(Viewer(is_adult=True, spoilers="all"))):
         for query in (SearchQuery(), SearchQuery(q="a"), SearchQuery(sort="title", per_page=100)):
             assert engine_search(narrow, query, viewer).facets == engine_search(wide, query, viewer).facets

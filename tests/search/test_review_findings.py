@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from shuraba.accounts.policies import PUBLIC
 from shuraba.catalog import services
-from shuraba.catalog.models import Title, TitleTag
+from shuraba.catalog.models import Title, TitleAxisValue, TitleTag
+from shuraba.search.build import index_build
+from shuraba.search.engine import engine_search
+from shuraba.search.query import SPOILER_DIMENSIONS, SearchQuery
+from shuraba.taxonomy.models import Axis
 
 
 def _spoiler_tagged() -> tuple[str, set[str]]:
@@ -114,23 +119,15 @@ def test_the_index_builds_for_a_catalog_without_profiles_or_tags(db: None) -> No
     """An import-only catalog has titles and names but no profile rows yet (benchmark finding). The rows
     are deleted behind the services' back, so only a private index is built (the shared one never sees
     this state)."""
-    from shuraba.accounts.policies import ANONYMOUS  # noqa: PLC0415
-    from shuraba.catalog.models import TitleAxisValue  # noqa: PLC0415
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
-    from shuraba.search.index import SearchIndex  # noqa: PLC0415
-    from shuraba.search.query import SearchQuery  # noqa: PLC0415
 
     TitleAxisValue.objects.all().delete()
     TitleTag.objects.all().delete()
-    index = SearchIndex.from_database()
+    index = index_build()
     assert index.size == Title.objects.count()
     title = Title.objects.filter(content_rating="teen").first()
     assert title is not None
-    assert engine_search(index, SearchQuery(q=title.title), ANONYMOUS).pks[0] == title.pk
+    assert engine_search(index, SearchQuery(q=title.title), PUBLIC).pks[0] == title.pk
 
 
 def test_the_search_spoiler_dimensions_are_the_taxonomys_spoiler_axes(db: None) -> None:
-    from shuraba.search.query import SPOILER_DIMENSIONS  # noqa: PLC0415
-    from shuraba.taxonomy.models import Axis  # noqa: PLC0415
-
     assert set(SPOILER_DIMENSIONS) == set(Axis.objects.filter(spoiler=True).values_list("key", flat=True))

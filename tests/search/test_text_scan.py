@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from shuraba.search.engine import _tier
-from shuraba.search.index import SearchIndex
+from shuraba.catalog import services
+from shuraba.catalog.models import Title
+from shuraba.core.changelog import changelog_newest as newest_change
+from shuraba.search.build import index_build
 from shuraba.search.normalize import text_normalize
+from shuraba.search.storage import SearchIndex
+from shuraba.search.textscan import tier as _tier
 
 
 def _brute_force(index: SearchIndex, needle: str) -> dict[int, int]:
@@ -17,7 +21,7 @@ def _brute_force(index: SearchIndex, needle: str) -> dict[int, int]:
 
 
 def test_the_vectorized_scan_finds_what_checking_every_name_finds(db: None) -> None:
-    index = SearchIndex.from_database()
+    index = index_build()
     names = sorted({name for slot_names in index.names for name in slot_names})
     needles = {"a", "o", "ko", "no", " ", "the", "x", "𠮷", "愛", "사랑", "zzzz"}
     needles |= set(names[::7])  # whole names: exact matches
@@ -36,11 +40,9 @@ def test_the_vectorized_scan_finds_what_checking_every_name_finds(db: None) -> N
 
 
 def test_names_beyond_the_basic_multilingual_plane_are_scanned_too(db: None) -> None:
-    from shuraba.catalog import services  # noqa: PLC0415
-
     title = services.title_create(slug="yoshi-house", title="Yoshi House", source="editor", content_rating="teen")
     services.title_alt_title_add(title=title, kind="native", text="𠮷野の家", source="editor")
-    index = SearchIndex.from_database()
+    index = index_build()
     slot = index.slot_of[title.pk]
     for needle in ("𠮷", "𠮷野", "の家", "𠮷野の家"):
         slots, tiers = index.scan_text(needle)
@@ -50,12 +52,8 @@ def test_names_beyond_the_basic_multilingual_plane_are_scanned_too(db: None) -> 
 
 
 def test_a_deleted_title_leaves_no_trace_in_the_scan(db: None) -> None:
-    from shuraba.catalog import services  # noqa: PLC0415
-    from shuraba.catalog.models import Title  # noqa: PLC0415
-    from shuraba.search.index import newest_change  # noqa: PLC0415
-
     title = services.title_create(slug="ferry-song", title="Ferry Song", source="editor", content_rating="teen")
-    index = SearchIndex.from_database()
+    index = index_build()
     slot = index.slot_of[title.pk]
     assert slot in index.scan_text("ferry song")[0].tolist()
     services.title_delete(title=Title.objects.get(pk=title.pk))

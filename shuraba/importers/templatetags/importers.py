@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from shuraba.accounts.policies import ANONYMOUS
+from shuraba.accounts.policies import PUBLIC
 from shuraba.importers.selectors import title_sources as sources_select
 
 register = template.Library()
@@ -14,6 +14,6 @@ register = template.Library()
 
 @register.inclusion_tag("importers/_title_sources.html", takes_context=True)
 def title_sources(context: template.Context, d: Any) -> dict[str, Any]:
-    """`d` is the page's TitleDetail; the viewer comes from the context processor."""
-    viewer = context.get("viewer") or ANONYMOUS
-    return {"s": sources_select(viewer=viewer, reveal=d.reveal, title=d.title), "d": d}
+    """`d` is the page's TitleDetail; the visibility comes from the context processor."""
+    visibility = context.get("visibility") or PUBLIC
+    return {"s": sources_select(visibility=visibility, reveal=d.reveal, title_id=d.card.id), "d": d}

@@ -89,7 +89,7 @@ def test_a_broken_alias_file_names_the_row_and_the_problem(tmp_path: Path, body:
 SHARED = shared_data_dir()
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not beside this checkout")
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"no shared data at {SHARED} (../shared/data or $SHURABA_SHARED_DATA)")
 @pytest.mark.parametrize(
     ("source", "vocabulary"), [("anilist", "anilist_tags.jsonl"), ("mangadex", "mangadex_tags.jsonl")]
 )

@@ -1,0 +1,293 @@
+"""Filters as objects: each kind knows its bitmap over the index, its ORM condition on titles, and its
+English. A SearchQuery compiles to a tuple of them (`query_filters`); the in-memory engine and the SQL
+reference both execute that one tuple, so the property test that compares them covers every kind.
+
+Avoid rules (DESIGN §3) are conjunctions of these same objects with exceptions. The one difference the
+filters carry is whose tag assignments count: a rule, like an exclusion, matches every assignment of a
+tag, spoiler or not (`every_assignment=True`); an include for a viewer who hides spoilers sees only the
+assignments that viewer may see, so a listing cannot print a spoiler by matching it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from django.db.models import Exists, OuterRef, Q
+from pyroaring import BitMap
+
+from shuraba.accounts.policies import Visibility, assignments_shown_q
+from shuraba.catalog.length import length_q
+from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
+from shuraba.search.cache import cache_key
+from shuraba.search.normalize import text_normalize
+from shuraba.search.query import PROFILE_DIMENSIONS, RANGE_AXES, Range, SearchQuery
+from shuraba.search.storage import POPULARITY_BUCKETS, SearchIndex, popularity_bucket, slots_array
+from shuraba.search.textscan import NO_MATCH, TextMatch, needle_grams, tier
+
+SCAN_ALL_ABOVE = 1 / 3  # trigram candidates above this share of the catalog: scan every name (cached)
+
+
+class Filter(Protocol):
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        """Every slot the filter matches (a caller must not modify the bitmap it gets)."""
+        ...
+
+    def apply(self, index: SearchIndex, visibility: Visibility, result: BitMap) -> BitMap:
+        """`result` narrowed by the filter (a new bitmap, or `result` changed in place)."""
+        ...
+
+    def condition(self, visibility: Visibility) -> Q:
+        """The same filter as a condition on a queryset of titles."""
+        ...
+
+    def describe(self) -> str: ...
+
+
+def _union(bitmaps: Iterable[BitMap]) -> BitMap:
+    return BitMap.union(BitMap(), *bitmaps)
+
+
+class _Narrowing:
+    def apply(self: Filter, index: SearchIndex, visibility: Visibility, result: BitMap) -> BitMap:
+        result &= self.bitmap(index, visibility)
+        return result
+
+
+@dataclass(frozen=True)
+class TagHas(_Narrowing):
+    """Titles carrying a tag at a relevance of at least `minimum`."""
+
+    slug: str
+    minimum: int = 0
+    every_assignment: bool = False  # True: spoiler assignments count for every viewer (rules, exclusions)
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        matched = index.tag_at_least(self.slug, self.minimum)
+        if self.every_assignment:
+            return matched
+        hidden = index.tag_hidden(self.slug, visibility)
+        return matched - hidden if hidden else matched
+
+    def condition(self, visibility: Visibility) -> Q:
+        rows = TitleTag.objects.filter(title=OuterRef("pk"), tag__slug=self.slug, relevance__gte=self.minimum)
+        return Q(Exists(rows if self.every_assignment else rows.filter(assignments_shown_q(visibility))))
+
+    def describe(self) -> str:
+        return f"tagged {self.slug}" + (f" (relevance {self.minimum}+)" if self.minimum else "")
+
+
+@dataclass(frozen=True)
+class AllOf:
+    filters: tuple[Filter, ...]
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        bitmaps = sorted((f.bitmap(index, visibility) for f in self.filters), key=len)
+        return BitMap.intersection(*bitmaps) if len(bitmaps) > 1 else bitmaps[0]
+
+    def apply(self, index: SearchIndex, visibility: Visibility, result: BitMap) -> BitMap:
+        for bitmap in sorted((f.bitmap(index, visibility) for f in self.filters), key=len):
+            result &= bitmap
+        return result
+
+    def condition(self, visibility: Visibility) -> Q:
+        condition = Q()
+        for f in self.filters:
+            condition &= f.condition(visibility)
+        return condition
+
+    def describe(self) -> str:
+        return " and ".join(f.describe() for f in self.filters)
+
+
+@dataclass(frozen=True)
+class AnyOf(_Narrowing):
+    filters: tuple[Filter, ...]
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        bitmaps = [f.bitmap(index, visibility) for f in self.filters]
+        return bitmaps[0] if len(bitmaps) == 1 else _union(bitmaps)
+
+    def condition(self, visibility: Visibility) -> Q:
+        condition = Q(pk__in=[])
+        for f in self.filters:
+            condition |= f.condition(visibility)
+        return condition
+
+    def describe(self) -> str:
+        return " or ".join(f.describe() for f in self.filters)
+
+
+@dataclass(frozen=True)
+class Not:
+    inner: Filter
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        return index.live - self.inner.bitmap(index, visibility)
+
+    def apply(self, index: SearchIndex, visibility: Visibility, result: BitMap) -> BitMap:
+        result -= self.inner.bitmap(index, visibility)
+        return result
+
+    def condition(self, visibility: Visibility) -> Q:
+        return ~self.inner.condition(visibility)
+
+    def describe(self) -> str:
+        grouped = isinstance(self.inner, AllOf | AnyOf) and len(self.inner.filters) > 1
+        return f"not ({self.inner.describe()})" if grouped else f"not {self.inner.describe()}"
+
+
+@dataclass(frozen=True)
+class ValueIn(_Narrowing):
+    """Titles with any of these values on a profile axis or a title field (`length` is derived)."""
+
+    dimension: str
+    keys: frozenset[str]
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        return _union(index.values.get((self.dimension, key)) or BitMap() for key in sorted(self.keys))
+
+    def condition(self, visibility: Visibility) -> Q:
+        keys = sorted(self.keys)
+        if self.dimension in PROFILE_DIMENSIONS:
+            rows = TitleAxisValue.objects.filter(title=OuterRef("pk"), axis__key=self.dimension, value__key__in=keys)
+            return Q(Exists(rows))
+        if self.dimension == "length":
+            return length_q(self.keys)
+        return Q(**{f"{self.dimension}__in": keys})
+
+    def describe(self) -> str:
+        return f"{self.dimension} is {' or '.join(sorted(self.keys))}"
+
+
+@dataclass(frozen=True)
+class InRange(_Narrowing):
+    """Titles whose rank (centrality, intensity) or number (year, score, popularity) lies in a range."""
+
+    name: str
+    range: Range
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        r = self.range
+        if r.is_empty():
+            return BitMap()
+        if self.name == "popularity":
+            return _popularity(index, r)
+        keys = [value for (field, value) in index.numbers if field == self.name and r.contains(value)]
+        return _union(index.numbers[(self.name, value)] for value in keys)
+
+    def condition(self, visibility: Visibility) -> Q:
+        return _range_q(self.name, self.range)
+
+    def describe(self) -> str:
+        low, high = self.range.low, self.range.high
+        if low is not None and high is not None:
+            return f"{self.name} {low} to {high}"
+        return f"{self.name} at least {low}" if low is not None else f"{self.name} at most {high}"
+
+
+def _popularity(index: SearchIndex, r: Range) -> BitMap:
+    low, high = max(r.low or 0, 0), r.high
+    if high is not None and high < low:
+        return BitMap()
+    first, last = popularity_bucket(low), popularity_bucket(high) if high is not None else POPULARITY_BUCKETS - 1
+    result = _union(index.numbers.get(("popularity-bucket", b)) or BitMap() for b in range(first + 1, last))
+    column = index.columns["popularity"]
+    for bucket in {first, last}:
+        slots = slots_array(index.numbers.get(("popularity-bucket", bucket)) or BitMap())
+        values = column[slots]
+        keep = (values >= low) & (values <= high if high is not None else True)
+        result |= BitMap(slots[keep].tolist())
+    return result
+
+
+def _range_q(name: str, r: Range) -> Q:
+    if r.is_empty():
+        return Q(pk__in=[])
+    bounds = {"gte": r.low, "lte": r.high}
+    if name in RANGE_AXES:
+        ranks = {f"value__rank__{op}": v for op, v in bounds.items() if v is not None}
+        return Q(Exists(TitleAxisValue.objects.filter(title=OuterRef("pk"), axis__key=name, **ranks)))
+    if name == "year":  # dates exist for years 1 to 9999 only
+        if (r.high is not None and r.high < 1) or (r.low is not None and r.low > 9999):
+            return Q(pk__in=[])
+        bounds = {"gte": None if r.low is None else max(r.low, 1), "lte": None if r.high is None else min(r.high, 9999)}
+    column = {"year": "start_date__year", "score": "score", "popularity": "popularity"}[name]
+    return Q(**{f"{column}__{op}": v for op, v in bounds.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class TextHas(_Narrowing):
+    """Titles with a name (any alternative title, any script) containing the text, after normalization.
+    Besides matching, it ranks: `match` gives each title's tier (exact 3, prefix 2, contains 1)."""
+
+    text: str
+
+    def match(self, index: SearchIndex, within: BitMap) -> TextMatch:
+        """The matching slots among `within`: the titles holding every trigram of the text are candidates,
+        and a scan of their names confirms them and finds exact and prefix matches."""
+        needle = text_normalize(self.text)
+        if not needle:
+            return NO_MATCH
+        grams = list(needle_grams(needle))
+        candidates = BitMap(within)
+        for gram in sorted(grams, key=lambda g: len(index.grams.get(g) or ())):
+            candidates &= index.grams.get(gram) or BitMap()
+            if not candidates:
+                return NO_MATCH
+        if not grams or len(candidates) > SCAN_ALL_ABOVE * index.size:
+            every: TextMatch = index.cached(
+                cache_key("text-scan", needle), lambda: TextMatch.of_arrays(*index.scan_text(needle)), result=True
+            )
+            return every
+        return TextMatch.of_arrays(*index.scan_text(needle, slots_array(candidates)))
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        return self.match(index, index.live).bitmap
+
+    def tiers(self) -> dict[int, int]:
+        """Title id -> best tier, by a scan of every name in the database with the same normalization
+        (databases disagree on Unicode folding, so the ORM side matches in Python)."""
+        needle = text_normalize(self.text)
+        found: dict[int, int] = {}
+        if not needle:
+            return found
+        names = [*AltTitle.objects.values_list("title_id", "text"), *Title.objects.values_list("pk", "title")]
+        for title_id, name in names:
+            best = tier(text_normalize(name), needle)
+            if best > found.get(title_id, 0):
+                found[title_id] = best
+        return found
+
+    def condition(self, visibility: Visibility) -> Q:
+        """As a plain id list (the SQL reference joins a temporary table instead, for any number of ids)."""
+        return Q(pk__in=sorted(self.tiers()))
+
+    def describe(self) -> str:
+        return f"a title containing {self.text!r}"
+
+
+@lru_cache(maxsize=4096)
+def query_filters(query: SearchQuery) -> tuple[Filter, ...]:
+    """A query's filters, in the order both executors apply them, but for its text (`query_text_filter`),
+    which both match last because it also ranks."""
+    filters: list[Filter] = []
+    include: tuple[Filter, ...] = tuple(TagHas(slug, query.min_relevance) for slug in query.include_tags)
+    if include:
+        filters.append(AllOf(include) if query.include_mode == "all" else AnyOf(include))
+    exclude: tuple[Filter, ...] = tuple(TagHas(slug, every_assignment=True) for slug in query.exclude_tags)
+    if exclude:
+        filters.append(Not(AnyOf(exclude) if query.exclude_mode == "any" else AllOf(exclude)))
+    for dimension, f in query.values:
+        if f.include:
+            filters.append(ValueIn(dimension, f.include))
+        if f.exclude:
+            filters.append(Not(ValueIn(dimension, f.exclude)))
+    filters.extend(InRange(name, r) for name, r in query.ranges)
+    return tuple(filters)
+
+
+def query_text_filter(query: SearchQuery) -> TextHas | None:
+    return TextHas(query.q) if query.q else None
