@@ -1,8 +1,9 @@
 """Writes of the import pipeline: a chunk of records into the catalog, and editors' decisions on the queues.
 
 `chunk_import` is the one way records enter the catalog: one transaction per chunk, holding the
-catalog writes, their ChangeRecords and CatalogChanges, the snapshots, review and suggestion queues,
-the rejected rows and the run's checkpoint, so a crash loses no committed chunk and leaves no half.
+catalog writes (through the catalog's bulk API), their ChangeRecords and change-log rows, the snapshots,
+review and suggestion queues, the rejected rows and the run's checkpoint, so a crash loses no committed
+chunk and leaves no half.
 """
 
 from __future__ import annotations
