@@ -18,7 +18,7 @@ from shuraba.accounts.policies import SPOILER_LEVELS, Visibility
 from shuraba.search.cache import cache_key
 from shuraba.search.filters import query_filters, query_text_filter
 from shuraba.search.query import DIMENSIONS, RANGE_AXES, SPOILER_DIMENSIONS, SearchQuery
-from shuraba.search.storage import LEVELS, SearchIndex, slots_array
+from shuraba.search.storage import LEVELS, SearchIndex, bitmaps_union, slots_array
 from shuraba.search.textscan import TIER_EXACT, TextMatch
 
 FACET_DIMENSIONS = (*DIMENSIONS, *RANGE_AXES)
@@ -41,8 +41,7 @@ def visible_slots(index: SearchIndex, visibility: Visibility) -> BitMap:
     def compute() -> BitMap:
         if shown is None:
             return BitMap(index.live)
-        ratings = [index.values.get(("content_rating", r)) or BitMap() for r in sorted(shown)]
-        return BitMap.union(BitMap(), *ratings) & index.live
+        return bitmaps_union(index.values.get(("content_rating", r)) or BitMap() for r in sorted(shown)) & index.live
 
     return index.cached(cache_key("visible", visibility=visibility), compute)  # type: ignore[no-any-return]
 

@@ -10,7 +10,6 @@ assignments that viewer may see, so a listing cannot print a spoiler by matching
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -24,7 +23,7 @@ from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
 from shuraba.search.cache import cache_key
 from shuraba.search.normalize import text_normalize
 from shuraba.search.query import PROFILE_DIMENSIONS, RANGE_AXES, Range, SearchQuery
-from shuraba.search.storage import POPULARITY_BUCKETS, SearchIndex, popularity_bucket, slots_array
+from shuraba.search.storage import POPULARITY_BUCKETS, SearchIndex, bitmaps_union, popularity_bucket, slots_array
 from shuraba.search.textscan import NO_MATCH, TextMatch, needle_grams, tier
 
 SCAN_ALL_ABOVE = 1 / 3  # trigram candidates above this share of the catalog: scan every name (cached)
@@ -44,10 +43,6 @@ class Filter(Protocol):
         ...
 
     def describe(self) -> str: ...
-
-
-def _union(bitmaps: Iterable[BitMap]) -> BitMap:
-    return BitMap.union(BitMap(), *bitmaps)
 
 
 class _Narrowing:
@@ -108,7 +103,7 @@ class AnyOf(_Narrowing):
 
     def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
         bitmaps = [f.bitmap(index, visibility) for f in self.filters]
-        return bitmaps[0] if len(bitmaps) == 1 else _union(bitmaps)
+        return bitmaps[0] if len(bitmaps) == 1 else bitmaps_union(bitmaps)
 
     def condition(self, visibility: Visibility) -> Q:
         condition = Q(pk__in=[])
@@ -147,7 +142,7 @@ class ValueIn(_Narrowing):
     keys: frozenset[str]
 
     def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
-        return _union(index.values.get((self.dimension, key)) or BitMap() for key in sorted(self.keys))
+        return bitmaps_union(index.values.get((self.dimension, key)) or BitMap() for key in sorted(self.keys))
 
     def condition(self, visibility: Visibility) -> Q:
         keys = sorted(self.keys)
@@ -176,7 +171,7 @@ class InRange(_Narrowing):
         if self.name == "popularity":
             return _popularity(index, r)
         keys = [value for (field, value) in index.numbers if field == self.name and r.contains(value)]
-        return _union(index.numbers[(self.name, value)] for value in keys)
+        return bitmaps_union(index.numbers[(self.name, value)] for value in keys)
 
     def condition(self, visibility: Visibility) -> Q:
         return _range_q(self.name, self.range)
@@ -193,7 +188,7 @@ def _popularity(index: SearchIndex, r: Range) -> BitMap:
     if high is not None and high < low:
         return BitMap()
     first, last = popularity_bucket(low), popularity_bucket(high) if high is not None else POPULARITY_BUCKETS - 1
-    result = _union(index.numbers.get(("popularity-bucket", b)) or BitMap() for b in range(first + 1, last))
+    result = bitmaps_union(index.numbers.get(("popularity-bucket", b)) or BitMap() for b in range(first + 1, last))
     column = index.columns["popularity"]
     for bucket in {first, last}:
         slots = slots_array(index.numbers.get(("popularity-bucket", bucket)) or BitMap())

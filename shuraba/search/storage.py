@@ -50,7 +50,8 @@ def popularity_bucket(value: int) -> int:
     return min(POPULARITY_BUCKETS - 1, int(math.log2(value + 1)))
 
 
-def _union(bitmaps: Iterable[BitMap]) -> BitMap:
+def bitmaps_union(bitmaps: Iterable[BitMap]) -> BitMap:
+    """A new bitmap holding the members of all the given ones (none: empty)."""
     return BitMap.union(BitMap(), *bitmaps)
 
 
@@ -266,9 +267,6 @@ class SearchIndex:
         """Derived data (or with `result`, one search's answer) kept until the next catalog change."""
         return self._cache.get(key, compute, result=result)
 
-    def card_json(self, slot: int) -> str:
-        return self.cards.json(slot, int(self.columns["pk"][slot]))
-
     def scan_text(self, needle: str, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Slots with a name containing `needle` and their best tiers (textscan.NameScan.scan)."""
         scan: NameScan = self.cached(cache_key("name-scan"), lambda: NameScan.of(self.names))
@@ -290,7 +288,7 @@ class SearchIndex:
             return self.tags.get(slug) or BitMap()
         levels = self.relevance_levels.get(slug, {})
         bitmap: BitMap = self.cached(
-            cache_key("tag-min", slug, minimum), lambda: _union(b for r, b in levels.items() if r >= minimum)
+            cache_key("tag-min", slug, minimum), lambda: bitmaps_union(b for r, b in levels.items() if r >= minimum)
         )
         return bitmap
 
@@ -301,7 +299,7 @@ class SearchIndex:
             return BitMap()
         bitmap: BitMap = self.cached(
             cache_key("tag-hidden", slug, visibility=visibility),
-            lambda: _union(self.spoiler_tags.get((slug, level)) or BitMap() for level in hidden),
+            lambda: bitmaps_union(self.spoiler_tags.get((slug, level)) or BitMap() for level in hidden),
         )
         return bitmap
 
