@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from shuraba.accounts.api import router as accounts_router
 from shuraba.catalog.api import router as catalog_router
 from shuraba.core.errors import BadQuery
 from shuraba.search.api import router as search_router
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/", catalog_router)
 api.add_router("/", taxonomy_router)
 api.add_router("/", search_router)
+api.add_router("/", accounts_router)
 
 
 @api.exception_handler(BadQuery)

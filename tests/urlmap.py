@@ -10,8 +10,9 @@ from shuraba.catalog.models import Title
 from shuraba.editorial.models import GuidePage
 from shuraba.taxonomy.models import Axis, Tag
 
-# Patterns that are not pages a reader walks: the admin has its own tests; logout only accepts POST.
-NOT_WALKED = {"admin", "logout", "api-root"}
+# Patterns that are not pages a reader walks: the admin has its own tests; logout and the status bar's
+# preset switch only accept POST.
+NOT_WALKED = {"admin", "logout", "api-root", "avoid-preset"}
 
 
 def url_patterns() -> Iterator[tuple[str, str]]:
@@ -45,6 +46,10 @@ def concrete_urls() -> dict[str, list[str]]:
         "title-detail": [f"/titles/{t.slug}/" for t in titles],
         "age-gate": ["/age-gate/"],
         "settings": ["/settings/"],
+        "avoid-rules": ["/settings/avoid/"],
+        "avoid-rules-export": ["/settings/avoid/export.json"],
+        "api-1:avoid_rules_get": ["/api/v1/me/avoid-rules"],
+        "api-1:avoid_rules_put": ["/api/v1/me/avoid-rules"],
         "login": ["/accounts/login/"],
         "healthz": ["/healthz"],
         "api-1:openapi-json": ["/api/v1/openapi.json"],

@@ -28,7 +28,7 @@ from django.db import models
 from shuraba.core.errors import BadQuery
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    pass
 
 # Ratings hidden until 18+ is confirmed. "unknown" is treated as explicit: default deny. The rule is an
 # allowlist (SAFE_RATINGS), so a rating nobody thought of is hidden too.
@@ -37,6 +37,7 @@ SAFE_RATINGS: frozenset[str] = frozenset({"all-ages", "teen", "mature"})
 
 SESSION_ADULT = "shuraba.adult"
 SESSION_REVEAL = "shuraba.reveal_spoilers"
+SESSION_RULES = "shuraba.avoid_rules"  # {"rules": [lines], "presets": [keys]} for anonymous visitors
 
 # A fact's spoiler level, mildest first (catalog.models.SpoilerLevel), and what a viewer shows.
 SPOILER_LEVELS = ("none", "minor", "major")
@@ -55,6 +56,22 @@ REVEAL_TOKENS = (REVEAL_ALL, REVEAL_TAGS, *STAGE_KEYS)
 M = TypeVar("M", bound=models.Model)
 
 
+class AvoidRule(Protocol):
+    """A reader's canonical avoid rule (accounts/rules.py): it names itself, says why, and is both a
+    bitmap over the search index and a condition on titles; `form="exact"` leaves out the titles it
+    hides only because they are not classified yet."""
+
+    @property
+    def key(self) -> Hashable: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def describe(self) -> str: ...
+
+    def condition(self, *, form: str | None = None) -> models.Q: ...
+
+
 @dataclass(frozen=True)
 class Viewer:
     """Who is looking: what the session and the account say. Only this module reads its fields."""
@@ -62,18 +79,21 @@ class Viewer:
     is_adult: bool = False
     spoilers: SpoilerSetting = "none"
     user_id: int | None = None
+    rules: tuple[AvoidRule, ...] = ()  # avoid rules as read (accounts/rules.py), canonical order
+    rule_lines: tuple[str, ...] = ()  # and as the reader wrote them
+    presets: tuple[str, ...] = ()
 
 
 ANONYMOUS = Viewer()
 
 
-class AvoidRule(Protocol):
-    """A reader's canonical avoid rule (the readers issue brings them): it names itself and says why."""
+@dataclass(frozen=True)
+class RuleCount:
+    """How many titles of one listing one of the viewer's own rules hid (never which)."""
 
-    @property
-    def key(self) -> Hashable: ...
-
-    def describe(self) -> str: ...
+    name: str
+    count: int
+    unclassified: int  # of those, hidden only because they are not classified yet (or on evidence)
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,7 @@ class Hidden:
     reason: str
     why: str
     count: int | None = None
+    rules: tuple[RuleCount, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +157,16 @@ EVERYTHING = Visibility(hidden_ratings=frozenset(), spoilers="all")
 
 def visibility_of(viewer: Viewer) -> Visibility:
     """The one translation from who is looking to what they may see."""
-    return Visibility(hidden_ratings=frozenset() if viewer.is_adult else AGE_GATED_RATINGS, spoilers=viewer.spoilers)
+    return Visibility(
+        hidden_ratings=frozenset() if viewer.is_adult else AGE_GATED_RATINGS,
+        spoilers=viewer.spoilers,
+        rules=viewer.rules,
+    )
+
+
+def rules_waived(visibility: Visibility) -> Visibility:
+    """The same visibility without the avoid rules: "show it once" on a rule-hidden title (never the age gate)."""
+    return Visibility(hidden_ratings=visibility.hidden_ratings, spoilers=visibility.spoilers)
 
 
 @dataclass(frozen=True)
@@ -170,38 +200,54 @@ def reveal_parse(raw: str | None) -> Reveal:
     return Reveal(tokens)
 
 
-def viewer_from_request(request: HttpRequest) -> Viewer:
-    user, session = getattr(request, "user", None), getattr(request, "session", None)
-    if user is None or session is None:  # an error page for a request refused before the session ran
-        return ANONYMOUS
-    if user.is_authenticated:
-        return Viewer(
-            is_adult=user.age_confirmed_at is not None or bool(request.session.get(SESSION_ADULT)),
-            spoilers="all" if user.reveal_spoilers else "none",
-            user_id=user.pk,
-        )
-    return Viewer(
-        is_adult=bool(request.session.get(SESSION_ADULT)),
-        spoilers="all" if request.session.get(SESSION_REVEAL) else "none",
-    )
-
-
-def visibility_from_request(request: HttpRequest) -> Visibility:
-    return visibility_of(viewer_from_request(request))
-
-
 # --- titles -------------------------------------------------------------------------------------
 
 
-def visible_title_ids(visibility: Visibility) -> models.QuerySet[Any, Any]:
-    """The ids of the titles this visibility shows, as a subquery: `filter(title__in=visible_title_ids(v))`."""
+def _rating_visible(visibility: Visibility) -> models.QuerySet[Any, Any]:
     from shuraba.catalog.models import Title  # noqa: PLC0415 (catalog's models import accounts' User)
 
     titles = Title.objects.order_by()
     shown = visibility.shown_ratings
     if shown is not None:
         titles = titles.filter(content_rating__in=sorted(shown))
+    return titles
+
+
+def visible_title_ids(visibility: Visibility) -> models.QuerySet[Any, Any]:
+    """The ids of the titles this visibility shows, as a subquery: `filter(title__in=visible_title_ids(v))`.
+    The age gate, then every avoid rule: a title any rule matches is not there."""
+    titles = _rating_visible(visibility)
+    for rule in visibility.rules:
+        titles = titles.exclude(rule.condition())
     return titles.values("pk")
+
+
+def rules_hidden_counts(
+    visibility: Visibility, listing: models.QuerySet[Any, Any]
+) -> tuple[int, tuple[RuleCount, ...]]:
+    """What the viewer's rules hid from a listing of titles (a queryset of Title before the rules): how
+    many, and per rule (in `visibility.rules` order) how many and how many of those only because they are
+    not classified yet. The SQL side of the engine's count; `rules_note` words it."""
+    listed = listing.filter(pk__in=_rating_visible(visibility).values("pk"))
+    hidden = listed.exclude(pk__in=visible_title_ids(visibility))
+    counts = tuple(
+        RuleCount(
+            rule.name,
+            hidden.filter(rule.condition()).count(),
+            hidden.filter(rule.condition()).exclude(rule.condition(form="exact")).count(),
+        )
+        for rule in visibility.rules
+    )
+    return hidden.count(), counts
+
+
+def rules_note(total: int, counts: tuple[RuleCount, ...]) -> Hidden:
+    """The listing's note on the viewer's rules; said even when they hid nothing (the reader can trust it)."""
+    if not total:
+        why = "Your avoid rules hid nothing here."
+    else:
+        why = f"{total} {'title' if total == 1 else 'titles'} hidden by your avoid rules."
+    return Hidden("rules", why, total, tuple(c for c in counts if c.count))
 
 
 def titles_visible(visibility: Visibility, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
@@ -216,9 +262,21 @@ AGE_GATE_NOTE = Hidden(
 )
 
 
-def title_hidden(visibility: Visibility, *, content_rating: str) -> Hidden | None:
-    """Why one title is hidden from this visibility, or None when it is shown."""
-    return None if visibility.rating_shown(content_rating) else AGE_GATE_NOTE
+def title_hidden(visibility: Visibility, *, title_id: int, content_rating: str) -> Hidden | None:
+    """Why one title is hidden from this visibility, or None when it is shown: the age gate first (a title
+    behind it does not exist for the viewer), then the avoid rules (named, never what matched)."""
+    if not visibility.rating_shown(content_rating):
+        return AGE_GATE_NOTE
+    if not visibility.rules:
+        return None
+    from shuraba.catalog.models import Title  # noqa: PLC0415 (catalog's models import accounts' User)
+
+    one = Title.objects.filter(pk=title_id)
+    names = tuple(rule.name for rule in visibility.rules if one.filter(rule.condition()).exists())
+    if not names:
+        return None
+    why = "Hidden by your avoid rule " + ", ".join(f"“{name}”" for name in names) + "."
+    return Hidden("rules", why, rules=tuple(RuleCount(name, 1, 0) for name in names))
 
 
 def hidden_notes(visibility: Visibility, *, spoiler_dimensions: tuple[str, ...]) -> tuple[Hidden, ...]:
@@ -236,6 +294,7 @@ _NOTES: dict[tuple[Any, ...], tuple[Hidden, ...]] = {}
 
 
 def _hidden_notes(visibility: Visibility, spoiler_dimensions: tuple[str, ...]) -> tuple[Hidden, ...]:
+    """The notes that do not depend on the listing (the rules' note does: `rules_note`)."""
     notes = [AGE_GATE_NOTE] if visibility.age_gated else []
     if not visibility.axis_counted(spoiler=True):
         notes.append(

@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from shuraba.accounts.policies import reveal_parse, visibility_from_request
+from shuraba.accounts.policies import reveal_parse
+from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.catalog.cards import card_item
 from shuraba.catalog.schemas import ErrorOut, TitleDetailOut
@@ -50,20 +51,27 @@ def _get(request: HttpRequest, *, slug: str | None = None, pk: int | None = None
             selectors.title_detail(visibility=visibility_from_request(request), reveal=reveal, slug=slug, pk=pk)
         )
     except selectors.TitleNotFound as exc:
+        if exc.hidden is not None and exc.hidden.reason == "rules":  # the viewer's own rule; never the age gate
+            raise HttpError(403, f"{exc.hidden.why} Edit your rules at /settings/avoid/.") from exc
         raise HttpError(404, "No such title") from exc
 
 
 @router.get(
-    "/titles/{int:title_id}", response={200: TitleDetailOut, 400: ErrorOut, 404: ErrorOut}, summary="One title by id"
+    "/titles/{int:title_id}",
+    response={200: TitleDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One title by id",
 )
 def title_by_id(request: HttpRequest, title_id: int) -> dict[str, Any]:
     """`?reveal=` takes a comma list of `all`, `tags` and stage keys (`revelation`, `resolution`, …);
-    without it spoiler tags, the revelation and the ending are absent from the body."""
+    without it spoiler tags, the revelation and the ending are absent from the body. A title the viewer's
+    avoid rules hide answers 403 naming the rule; one behind the age gate answers 404, as a missing one."""
     return _get(request, pk=title_id)
 
 
 @router.get(
-    "/titles/by-slug/{slug}", response={200: TitleDetailOut, 400: ErrorOut, 404: ErrorOut}, summary="One title by slug"
+    "/titles/by-slug/{slug}",
+    response={200: TitleDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One title by slug",
 )
 def title_by_slug(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Same as by id; `?reveal=` as there."""

@@ -137,6 +137,7 @@ class TitlePage:
     total: int
     page: int
     per_page: int
+    hidden: tuple[Hidden, ...] = ()  # what the viewer's avoid rules hid from this listing
 
     @property
     def pages(self) -> int:
@@ -175,9 +176,16 @@ def _card(title: Title) -> TitleCard:
 def tag_titles(*, visibility: Visibility, slug: str, limit: int = 60) -> TitlePage:
     """Titles carrying a tag, leaving out those where the tag is a spoiler this visibility does not show."""
     rows = TitleTag.objects.filter(policies.assignments_shown_q(visibility), tag__slug=slug)
-    queryset = policies.titles_visible(visibility, Title.objects.filter(pk__in=rows.values("title_id")))
+    listing = Title.objects.filter(pk__in=rows.values("title_id"))
+    queryset = policies.titles_visible(visibility, listing)
     titles = _with_profile(queryset.order_by("-score", "title"))
-    return TitlePage(items=tuple(_card(t) for t in titles[:limit]), total=queryset.count(), page=1, per_page=limit)
+    hidden: tuple[Hidden, ...] = ()
+    if visibility.rules:
+        total, counts = policies.rules_hidden_counts(visibility, listing)
+        hidden = (policies.rules_note(total, counts),)
+    return TitlePage(
+        items=tuple(_card(t) for t in titles[:limit]), total=queryset.count(), page=1, per_page=limit, hidden=hidden
+    )
 
 
 def _title_get(visibility: Visibility, *, slug: str | None, pk: int | None) -> Title:
@@ -186,7 +194,7 @@ def _title_get(visibility: Visibility, *, slug: str | None, pk: int | None) -> T
     title = queryset.filter(slug=slug).first() if slug is not None else queryset.filter(pk=pk or 0).first()
     if title is None:
         raise TitleNotFound(slug or str(pk))
-    hidden = policies.title_hidden(visibility, content_rating=title.content_rating)
+    hidden = policies.title_hidden(visibility, title_id=title.pk, content_rating=title.content_rating)
     if hidden is not None:
         raise TitleNotFound(slug or str(pk), hidden=hidden)
     return title

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from shuraba.accounts.policies import visibility_from_request
+from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.core.errors import BadQuery
 from shuraba.core.markup import markdown_render

@@ -80,6 +80,8 @@ def suggestion_reject(*, suggestion: ClassificationSuggestion, actor: User | Non
 def _decided(obj: ClassificationSuggestion | MatchReview, status: str, actor: User | None) -> None:
     obj.status, obj.decided_by, obj.decided_at = status, actor, timezone.now()
     obj.save(update_fields=["status", "decided_by", "decided_at"])
+    if isinstance(obj, ClassificationSuggestion):  # no longer evidence for avoid rules (search index facts)
+        catalog.catalog_touch(title_id=obj.title_id)
 
 
 def _review_import(review: MatchReview, *, target: int, actor: User | None) -> ChunkReport:

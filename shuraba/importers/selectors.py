@@ -69,7 +69,7 @@ def _url(snapshot: SourceSnapshot) -> str:
 def title_sources(*, visibility: Visibility, reveal: Reveal, title_id: int) -> SourcesShown:
     """What each source says about a title the visibility shows (empty otherwise)."""
     rating = Title.objects.filter(pk=title_id).values_list("content_rating", flat=True).first()
-    if rating is None or policies.title_hidden(visibility, content_rating=rating) is not None:
+    if rating is None or policies.title_hidden(visibility, title_id=title_id, content_rating=rating) is not None:
         return SourcesShown()
     rank = {name: index for index, name in enumerate(SOURCE_PRIORITY)}
     snapshots = sorted(

@@ -26,6 +26,7 @@ from shuraba.catalog.models import (
     TitleAxisValue,
     TitleTag,
 )
+from shuraba.core.changelog import changes_announce
 from shuraba.importers.merge import RATING_ORDER
 from shuraba.importers.models import ClassificationSuggestion, ImportRun, SuggestionStatus
 from shuraba.taxonomy.models import Tag
@@ -290,6 +291,8 @@ class Suggester:
                 _queue_one(pk, draft=draft, pending=pending.get((pk, draft.axis)), run=run, new=new, changed=changed)
         ClassificationSuggestion.objects.bulk_create(new)
         ClassificationSuggestion.objects.bulk_update(changed, ["values", "confidence", "reasons", "source", "run"])
+        # A pending suggestion is evidence for avoid rules (search index facts): the titles changed.
+        changes_announce(title_ids=sorted({s.title_id for s in (*new, *changed)}))
         return len(new) + len(changed)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from shuraba.accounts.policies import visibility_from_request
+from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.cards import card_item
 from shuraba.catalog.schemas import ErrorOut, TitleListOut
 from shuraba.core.errors import BadQuery

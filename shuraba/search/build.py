@@ -15,9 +15,9 @@ from django.db import connection
 
 from shuraba.accounts.policies import SPOILER_LEVELS, card_tag_shown
 from shuraba.catalog.cards import CARD_TAGS
-from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
+from shuraba.catalog.models import AltTitle, Credit, Title, TitleAxisValue, TitleTag
 from shuraba.core.changelog import changelog_newest, changelog_newest_vocabulary
-from shuraba.search.loader import TITLE_COLUMNS, TitleRow
+from shuraba.search.loader import TITLE_COLUMNS, TitleRow, pending_suggestions, suggested_values
 from shuraba.search.storage import LEVELS, SEVERITIES, SearchIndex
 from shuraba.taxonomy.models import WARNING_CATEGORY, AxisValue, Tag
 
@@ -160,6 +160,11 @@ def index_fill(index: SearchIndex) -> None:
         alt = AltTitle.objects.filter(title_id__gte=low, title_id__lte=high).order_by().values_list("title_id", "text")
         for title_id, text in alt:
             rows[title_id].names.append(text)
+        scope = {"title_id__gte": low, "title_id__lte": high}
+        for title_id, slug in Credit.objects.filter(**scope).order_by().values_list("title_id", "creator__slug"):
+            rows[title_id].creators.append(slug)
+        for title_id, axis, values in pending_suggestions().filter(**scope):
+            rows[title_id].suggested.extend(suggested_values(axis, values))
         _axis_rows(index, rows=rows, slot_of=slot_of, low=low, high=high, vocab=vocab)
         _tag_rows(index, rows=rows, slot_of=slot_of, low=low, high=high, vocab=vocab)
         index.rows_add(rows.values(), fresh=True)

@@ -32,10 +32,11 @@ class EngineResult:
     cards: list[tuple[Any, ...] | None] = field(default_factory=list, compare=False)  # cards.CARD_FIELDS per pk
     facets_json: str = field(default="{}", compare=False)  # `facets`, serialized once per cached result
     items_json: str = field(default="[]", compare=False)  # the page's cards as the search API sends them
+    # What the viewer's avoid rules hid from this result: (total, ((rule key, count, unclassified), ...)).
+    rules_hidden: tuple[int, tuple[tuple[Any, int, int], ...]] | None = field(default=None, compare=False)
 
 
-def visible_slots(index: SearchIndex, visibility: Visibility) -> BitMap:
-    """The universe for this visibility: every live title minus what the visibility policy hides."""
+def _rating_slots(index: SearchIndex, visibility: Visibility) -> BitMap:
     shown = visibility.shown_ratings
 
     def compute() -> BitMap:
@@ -43,7 +44,45 @@ def visible_slots(index: SearchIndex, visibility: Visibility) -> BitMap:
             return BitMap(index.live)
         return bitmaps_union(index.values.get(("content_rating", r)) or BitMap() for r in sorted(shown)) & index.live
 
+    return index.cached(cache_key("rating-visible", tuple(sorted(shown or ()))), compute)  # type: ignore[no-any-return]
+
+
+def _rule_slots(index: SearchIndex, visibility: Visibility) -> BitMap:
+    """Every slot one of the visibility's avoid rules hides (each rule's bitmap made once per catalog version)."""
+    rules: Any = visibility.rules  # accounts.rules.AvoidRule values: they know their bitmaps
+    return index.cached(  # type: ignore[no-any-return]
+        cache_key("rules-union", tuple(rule.key for rule in rules)),
+        lambda: bitmaps_union(rule.bitmap(index) for rule in rules),
+    )
+
+
+def visible_slots(index: SearchIndex, visibility: Visibility) -> BitMap:
+    """The universe for this visibility: every live title minus what the visibility policy hides (the age
+    gate, then the avoid rules); every filter, total and facet count starts from it."""
+
+    def compute() -> BitMap:
+        shown = _rating_slots(index, visibility)
+        return shown - _rule_slots(index, visibility) if visibility.rules else shown
+
     return index.cached(cache_key("visible", visibility=visibility), compute)  # type: ignore[no-any-return]
+
+
+def _rules_hidden(
+    index: SearchIndex, query: SearchQuery, visibility: Visibility
+) -> tuple[int, tuple[tuple[Any, int, int], ...]]:
+    """The same filters over the titles the rules hid: how many the result lost, per rule."""
+    hidden = _rating_slots(index, visibility) & _rule_slots(index, visibility)
+    for f in query_filters(query):
+        hidden = f.apply(index, visibility, hidden)
+    text_filter = query_text_filter(query)
+    if text_filter is not None and hidden:
+        hidden &= text_filter.match(index, hidden).bitmap
+    counts = []
+    rules: Any = visibility.rules
+    for rule in rules:
+        matched = hidden & rule.bitmap(index)
+        counts.append((rule.key, len(matched), len(matched - rule.bitmap(index, form="exact"))))
+    return len(hidden), tuple(counts)
 
 
 def _facets(index: SearchIndex, result: BitMap, visibility: Visibility) -> dict[str, dict[str, int]]:
@@ -139,6 +178,15 @@ def engine_search(
             lambda: _matches(index, query, visibility),
             result=True,
         )
+        rules_hidden = (
+            index.cached(
+                cache_key("rules-hidden", filters, visibility=visibility),
+                lambda: _rules_hidden(index, query, visibility),
+                result=True,
+            )
+            if visibility.rules
+            else None
+        )
         slots = slots_array(result)
         page = _page(index, query, slots, text, visibility) if query.offset < len(slots) else slots[:0]
         pks = index.columns["pk"][page].tolist()
@@ -147,7 +195,9 @@ def engine_search(
         cards = [store.cards[slot] for slot in page_slots]
         items = "[" + ", ".join(map(store.json, page_slots, pks)) + "]" if as_json else "[]"
         if not facets:
-            return EngineResult(pks=pks, total=len(result), facets={}, cards=cards, items_json=items)
+            return EngineResult(
+                pks=pks, total=len(result), facets={}, cards=cards, items_json=items, rules_hidden=rules_hidden
+            )
         counts = index.cached(
             cache_key("facets", filters, visibility=visibility), lambda: _facets(index, result, visibility), result=True
         )
@@ -157,5 +207,11 @@ def engine_search(
             result=True,
         )
         return EngineResult(
-            pks=pks, total=len(result), facets=counts, cards=cards, facets_json=text_json, items_json=items
+            pks=pks,
+            total=len(result),
+            facets=counts,
+            cards=cards,
+            facets_json=text_json,
+            items_json=items,
+            rules_hidden=rules_hidden,
         )

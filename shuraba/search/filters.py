@@ -19,7 +19,8 @@ from pyroaring import BitMap
 
 from shuraba.accounts.policies import Visibility, assignments_shown_q
 from shuraba.catalog.length import length_q
-from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
+from shuraba.catalog.models import AltTitle, Credit, Title, TitleAxisValue, TitleTag
+from shuraba.importers.models import ClassificationSuggestion, SuggestionStatus
 from shuraba.search.cache import cache_key
 from shuraba.search.normalize import text_normalize
 from shuraba.search.query import PROFILE_DIMENSIONS, RANGE_AXES, Range, SearchQuery
@@ -262,6 +263,115 @@ class TextHas(_Narrowing):
 
     def describe(self) -> str:
         return f"a title containing {self.text!r}"
+
+
+# --- the kinds only avoid rules use -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AxisUnknown(_Narrowing):
+    """Titles with no value at all on a profile axis: not classified yet."""
+
+    dimension: str
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        def compute() -> BitMap:
+            known = bitmaps_union(b for (dimension, _), b in index.values.items() if dimension == self.dimension)
+            return index.live - known
+
+        bitmap: BitMap = index.cached(cache_key("axis-unknown", self.dimension), compute)
+        return bitmap
+
+    def condition(self, visibility: Visibility) -> Q:
+        return ~Q(Exists(TitleAxisValue.objects.filter(title=OuterRef("pk"), axis__key=self.dimension)))
+
+    def describe(self) -> str:
+        return f"{self.dimension} not classified yet"
+
+
+@dataclass(frozen=True)
+class Suggested(_Narrowing):
+    """Titles with a pending classification suggestion of any of these values (evidence, not a fact)."""
+
+    dimension: str
+    keys: frozenset[str]
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        return bitmaps_union(index.suggested.get((self.dimension, key)) or BitMap() for key in sorted(self.keys))
+
+    def condition(self, visibility: Visibility) -> Q:
+        rows = ClassificationSuggestion.objects.filter(
+            title=OuterRef("pk"), status=SuggestionStatus.PENDING, axis=self.dimension
+        )
+        any_key = Q(pk__in=[])
+        for key in sorted(self.keys):  # a weight above zero, as the index reads it (loader.suggested_values)
+            any_key |= Q(**{f"values__{key}__gt": 0})
+        return Q(Exists(rows.filter(any_key)))
+
+    def describe(self) -> str:
+        return f"{self.dimension} suggested as {' or '.join(sorted(self.keys))}"
+
+
+@dataclass(frozen=True)
+class WarningAtLeast(_Narrowing):
+    """Titles carrying a content warning at a severity of at least `severity` (every assignment). A warning
+    without a severity counts as the most severe: unknown is treated as the worst, as with ratings."""
+
+    slug: str
+    severity: str
+    milder: tuple[str, ...]  # the severities below `severity` (catalog.models.Severity order)
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        every = index.tags.get(self.slug) or BitMap()
+        if not self.milder:
+            return every
+        milder = [index.severities.get((self.slug, level)) or BitMap() for level in self.milder]
+        return every - bitmaps_union(milder)
+
+    def condition(self, visibility: Visibility) -> Q:
+        rows = TitleTag.objects.filter(title=OuterRef("pk"), tag__slug=self.slug).exclude(severity__in=self.milder)
+        return Q(Exists(rows))
+
+    def describe(self) -> str:
+        return f"warning {self.slug}" + (f" ({self.severity} or worse)" if self.milder else "")
+
+
+@dataclass(frozen=True)
+class WeightAtLeast(_Narrowing):
+    """Titles with a subgenre at a weight of at least `minimum` (0-1)."""
+
+    key: str
+    minimum: float
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        return bitmaps_union(
+            b for (key, weight), b in index.weights.items() if key == self.key and weight >= self.minimum
+        )
+
+    def condition(self, visibility: Visibility) -> Q:
+        rows = TitleAxisValue.objects.filter(
+            title=OuterRef("pk"), axis__key="subgenre", value__key=self.key, weight__gte=self.minimum
+        )
+        return Q(Exists(rows))
+
+    def describe(self) -> str:
+        return f"subgenre {self.key} (weight {self.minimum:g}+)"
+
+
+@dataclass(frozen=True)
+class CreatorIs(_Narrowing):
+    """Titles crediting any of these creators (by slug)."""
+
+    slugs: frozenset[str]
+
+    def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
+        return bitmaps_union(index.creators.get(slug) or BitMap() for slug in sorted(self.slugs))
+
+    def condition(self, visibility: Visibility) -> Q:
+        return Q(Exists(Credit.objects.filter(title=OuterRef("pk"), creator__slug__in=sorted(self.slugs))))
+
+    def describe(self) -> str:
+        return f"by {' or '.join(sorted(self.slugs))}"
 
 
 @lru_cache(maxsize=4096)

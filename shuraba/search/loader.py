@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 
 from shuraba.catalog.cards import card_tags_pick
 from shuraba.catalog.length import length_class
-from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
+from shuraba.catalog.models import AltTitle, Credit, Title, TitleAxisValue, TitleTag
+from shuraba.importers.models import ClassificationSuggestion, SuggestionStatus
 from shuraba.taxonomy.models import WARNING_CATEGORY, AxisValue, Tag
 
 CHUNK = 2000
@@ -37,6 +38,8 @@ class TitleRow:
     tags: list[tuple[str, int, str, str]] = field(default_factory=list)  # (slug, relevance, spoiler, severity)
     subgenres: list[tuple[float, int, str]] = field(default_factory=list)  # (weight, value order, key)
     card_tags: list[str] = field(default_factory=list)  # the slugs its card shows, in card order
+    creators: list[str] = field(default_factory=list)  # credited creators' slugs
+    suggested: list[tuple[str, str]] = field(default_factory=list)  # (axis, value key) of pending suggestions
 
     @property
     def length(self) -> str | None:
@@ -89,6 +92,24 @@ def _fill(rows: dict[int, TitleRow], pks: list[int] | None) -> None:
         card.setdefault(title_id, []).append((relevance, name, slug, spoiler, category == WARNING_CATEGORY))
     for title_id, assignments in card.items():
         rows.get(title_id, missing).card_tags = list(card_tags_pick(assignments))
+    credits = Credit.objects.order_by().values_list("title_id", "creator__slug")
+    for title_id, slug in _scoped(credits, "title_id", pks):
+        rows.get(title_id, missing).creators.append(slug)
+    for title_id, axis, values in _scoped(pending_suggestions(), "title_id", pks):
+        rows.get(title_id, missing).suggested.extend(suggested_values(axis, values))
+
+
+def pending_suggestions() -> QuerySet[Any, Any]:
+    """(title id, axis, values) of every pending classification suggestion: evidence for avoid rules."""
+    pending = ClassificationSuggestion.objects.filter(status=SuggestionStatus.PENDING).order_by()
+    return pending.values_list("title_id", "axis", "values")
+
+
+def suggested_values(axis: str, values: object) -> list[tuple[str, str]]:
+    """A suggestion's (axis, value key) pairs with a weight above zero."""
+    if not isinstance(values, dict):
+        return []
+    return [(axis, str(key)) for key, weight in values.items() if isinstance(weight, int | float) and weight > 0]
 
 
 def rows_load(pks: list[int] | None = None) -> dict[int, TitleRow]:

@@ -112,4 +112,14 @@ def reference_search(query: SearchQuery, visibility: Visibility, *, facets: bool
     total = queryset.count()
     page = _ordered(queryset, query, tiers, visibility).values_list("pk", flat=True)
     pks = list(page[query.offset : query.offset + query.per_page])
-    return EngineResult(pks=pks, total=total, facets=_facets(queryset, visibility) if facets else {})
+    rules_hidden = None
+    if visibility.rules:
+        listing = _filtered(Title.objects.all(), query, visibility)
+        if text_filter is not None:
+            listing = listing.filter(pk__in=sorted(tiers))
+        hidden, counts = policies.rules_hidden_counts(visibility, listing)
+        keys = [rule.key for rule in visibility.rules]
+        rules_hidden = (hidden, tuple((k, c.count, c.unclassified) for k, c in zip(keys, counts, strict=True)))
+    return EngineResult(
+        pks=pks, total=total, facets=_facets(queryset, visibility) if facets else {}, rules_hidden=rules_hidden
+    )

@@ -66,10 +66,22 @@ def _search(index: SearchIndex, visibility: Visibility, query: SearchQuery, *, f
         items=_cards(result) if cards else (),
         total=result.total,
         facets=result.facets,
-        hidden=policies.hidden_notes(visibility, spoiler_dimensions=SPOILER_DIMENSIONS),
+        hidden=_notes(visibility, result),
         facets_json=result.facets_json,
         items_json=result.items_json,
     )
+
+
+def _notes(visibility: Visibility, result: EngineResult) -> tuple[Hidden, ...]:
+    notes = policies.hidden_notes(visibility, spoiler_dimensions=SPOILER_DIMENSIONS)
+    if result.rules_hidden is None:
+        return notes
+    total, counts = result.rules_hidden
+    named = tuple(
+        policies.RuleCount(rule.name, count, unclassified)
+        for rule, (_, count, unclassified) in zip(visibility.rules, counts, strict=True)
+    )
+    return (*notes, policies.rules_note(total, named))
 
 
 @lru_cache(maxsize=2048)

@@ -69,6 +69,11 @@ class SearchIndex:
         self.tags: dict[str, BitMap] = defaultdict(BitMap)  # every assignment
         self.spoiler_tags: dict[tuple[str, str], BitMap] = defaultdict(BitMap)  # (slug, minor|major)
         self.severities: dict[tuple[str, str], BitMap] = defaultdict(BitMap)  # (slug, a warning's severity)
+        # Facts only avoid rules read (never counted in facets): credited creators, subgenre weights, and
+        # pending classification suggestions (evidence for a title not classified yet).
+        self.creators: dict[str, BitMap] = defaultdict(BitMap)  # creator slug
+        self.weights: dict[tuple[str, float], BitMap] = defaultdict(BitMap)  # (subgenre key, weight)
+        self.suggested: dict[tuple[str, str], BitMap] = defaultdict(BitMap)  # (axis, value key)
         # slug -> relevance -> slots: "at least r" is a union of a few bitmaps, and no per-title dicts.
         self.relevance_levels: dict[str, dict[int, BitMap]] = defaultdict(dict)
         self.grams: dict[int, BitMap] = defaultdict(BitMap)  # trigram code -> slots
@@ -176,8 +181,19 @@ class SearchIndex:
                 self.tag_add(key[0], slots, level=key[1])
             elif kind == "relevance":
                 self.relevance_add(key[0], key[1], slots)
-            else:
+            elif kind == "severity":
                 self.severity_add(key[0], key[1], slots)
+            else:
+                self.rule_fact_add(kind, key, slots)
+
+    def rule_fact_add(self, kind: str, key: list[Any], slots: Any) -> None:
+        """A fact only avoid rules read: a creator, a subgenre's weight, a pending suggestion."""
+        if kind == "creator":
+            self.creators[key[0]].update(slots)
+        elif kind == "weight":
+            self.weights[(key[0], key[1])].update(slots)
+        else:
+            self.suggested[(key[0], key[1])].update(slots)
 
     # --- keeping current ----------------------------------------------------------------------------
 
@@ -197,7 +213,16 @@ class SearchIndex:
         """Take a slot out of every bitmap. Scanning beats remembering per title (memory at 200k titles)."""
         if slot not in self.live:
             return
-        for store in (self.values, self.numbers, self.spoiler_tags, self.severities):
+        stores: tuple[dict[Any, BitMap], ...] = (
+            self.values,
+            self.numbers,
+            self.spoiler_tags,
+            self.severities,
+            self.creators,
+            self.weights,
+            self.suggested,
+        )
+        for store in stores:
             for bitmap in store.values():
                 bitmap.discard(slot)
         for slug, bitmap in self.tags.items():
@@ -237,6 +262,12 @@ class SearchIndex:
                 pending["number", name, number].append(slot)
         if not fresh:
             self._gather_tags(row, slot, pending)
+        for creator in row.creators:
+            pending["creator", creator].append(slot)
+        for weight, _, key in row.subgenres:
+            pending["weight", key, weight].append(slot)
+        for axis, key in row.suggested:
+            pending["suggested", axis, key].append(slot)
         pending["live",].append(slot)
         self.names[slot] = tuple(dict.fromkeys(text_normalize(n) for n in row.names if n))
         self.titles[slot] = row.title

@@ -22,7 +22,7 @@ def test_queryset_and_single_title_decisions_agree(db: None, rating: str, is_adu
     title = Title.objects.filter(content_rating=rating).first()
     assert title is not None, f"the sample catalog must have a {rating} title"
     in_queryset = policies.titles_visible(visibility, Title.objects.filter(pk=title.pk)).exists()
-    assert in_queryset == (policies.title_hidden(visibility, content_rating=rating) is None)
+    assert in_queryset == (policies.title_hidden(visibility, title_id=title.pk, content_rating=rating) is None)
     assert in_queryset == (is_adult or rating not in {"explicit", "unknown"})
 
 
