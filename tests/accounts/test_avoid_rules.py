@@ -1,0 +1,312 @@
+"""Avoid rules: how they read, where they are kept, and that every surface obeys them (issue 11)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from shuraba.accounts.models import ReaderRules, User
+from shuraba.accounts.policies import AGE_GATED_RATINGS, SESSION_RULES, Visibility
+from shuraba.accounts.rules import PRESETS, RuleError, rules_parse, rules_stored
+from shuraba.catalog.models import Format, Title, TitleAxisValue
+from shuraba.core.changelog import change_announce, changelog_newest_vocabulary
+from shuraba.core.errors import BadQuery
+from shuraba.search.engine import engine_search
+from shuraba.search.live import search_index
+from shuraba.search.query import SearchQuery
+from tests.urlmap import concrete_urls, url_patterns
+
+PATTERNS = sorted(name for name, _ in url_patterns())
+EVERY_FORMAT = "format:" + ",".join(Format.values)
+
+
+# --- reading rules ------------------------------------------------------------------------------
+
+
+def test_rules_written_differently_are_one_rule(db: None) -> None:
+    a = rules_parse(["ending:tragedy consent:coercion -revenge"]).rules[0]
+    b = rules_parse(["  -revenge   consent:coercion ending:tragedy "]).rules[0]
+    assert a.key == b.key
+    assert a.key != rules_parse(["ending:tragedy consent:coercion -revenge unclassified:allow"]).rules[0].key
+    assert len(rules_parse(["ending:tragedy", "ending:tragedy"]).rules) == 1
+
+
+def test_a_rule_describes_itself_in_english(db: None) -> None:
+    rule = rules_parse(["subgenre:netorare consent:coercion,non-consent -revenge"]).rules[0]
+    assert rule.describe() == (
+        "Hides titles with subgenre netorare, consent coercion or non-consent, unless tagged revenge; "
+        "titles not classified yet count as matching."
+    )
+    relaxed = rules_parse(["centrality:>=major unclassified:allow"]).rules[0]
+    assert "centrality major or more" in relaxed.describe()
+    assert "only on evidence" in relaxed.describe()
+    assert relaxed.text == "centrality:>=major unclassified:allow"
+    assert rules_parse(["warning:*>=graphic"]).rules[0].describe() == (
+        "Hides titles with any content warning at graphic severity or worse."
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "consnet:coercion",
+            "rule 3, at position 0 ('consnet:coercion'): unknown key 'consnet'; did you mean 'consent'",
+        ),
+        ("ending:tragdy", "unknown ending 'tragdy'; did you mean 'tragedy'"),
+        ("drama cheatingg", "at position 6 ('cheatingg'): unknown tag 'cheatingg'"),
+        ("-revenge", "a rule needs something to avoid"),
+        ("warning:drama", "'drama' is not a content warning"),
+        ("warning:*>=awful", "unknown severity 'awful'; use minor, moderate, graphic"),
+        ("subgenre:netorare>=2", "minimum weight is a number from 0 to 1"),
+        ("drama>=101", "minimum relevance is a whole number from 0 to 100"),
+        ("creator:nobody-at-all", "unknown creator 'nobody-at-all'"),
+        ("preset:ntr-fre", "unknown preset 'ntr-fre'; did you mean 'ntr-free'"),
+        ("preset:ntr-free drama", "a preset stands alone on its line"),
+        ('"childhood friend', "unclosed quote"),
+        ("unclassified:maybe", "unclassified takes allow"),
+        ("format:*", "would hide every title"),
+        ("x" * 501, "a rule is at most 500 characters"),
+        (" ".join(["drama"] * 31), "a rule has at most 30 words"),
+    ],
+)
+def test_a_rule_that_does_not_read_names_the_word_and_position(db: None, line: str, expected: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        rules_parse(["ending:tragedy", "", line])
+    assert caught.value.rule == 3  # numbered as the reader sees the lines, blank ones included
+    assert expected in caught.value.message, caught.value.message
+
+
+def test_too_many_rules_and_unknown_presets_are_refused(db: None) -> None:
+    with pytest.raises(BadQuery, match="at most 20 rules"):
+        rules_parse([f"drama>={n}" for n in range(21)])
+    with pytest.raises(BadQuery, match="unknown preset 'no-ntr'"):
+        rules_parse([], ["no-ntr"])
+
+
+def test_a_stored_rule_that_no_longer_reads_hides_everything(db: None) -> None:
+    ruleset = rules_stored(("tag-that-was-removed",), (), changelog_newest_vocabulary())
+    assert [rule.broken for rule in ruleset.rules] == [True]
+    visibility = Visibility(hidden_ratings=frozenset(), rules=ruleset.rules)
+    result = engine_search(search_index(), SearchQuery(), visibility)
+    assert result.total == 0
+    assert result.rules_hidden is not None and result.rules_hidden[0] == Title.objects.count()
+
+
+def test_strict_counts_unclassified_titles_and_relaxed_needs_evidence(db: None) -> None:
+    unclassified = Title.objects.filter(content_rating="teen").exclude(axis_values__value__key="tragedy").first()
+    assert unclassified is not None
+    TitleAxisValue.objects.filter(title=unclassified, axis__key="ending").delete()
+    change_announce(title_id=unclassified.pk)
+    strict = Visibility(rules=rules_parse(["ending:tragedy"]).rules)
+    relaxed = Visibility(rules=rules_parse(["ending:tragedy unclassified:allow"]).rules)
+    index = search_index()
+    assert unclassified.pk not in engine_search(index, SearchQuery(per_page=100), strict).pks
+    hidden = engine_search(index, SearchQuery(per_page=100), strict).rules_hidden
+    assert hidden is not None and hidden[1][0][2] > 0, "strict: some hidden only because not classified yet"
+    assert unclassified.pk in engine_search(index, SearchQuery(per_page=100), relaxed).pks
+
+
+# --- where rules are kept -----------------------------------------------------------------------
+
+
+def test_the_form_saves_rules_and_presets_for_the_session(unverified: Client) -> None:
+    response = unverified.post(
+        "/settings/avoid/", {"rules": "ending:tragedy\n\nconsent:coercion", "presets": ["ntr-free"]}
+    )
+    assert response.status_code == 302
+    assert unverified.session[SESSION_RULES] == {
+        "rules": ["ending:tragedy", "consent:coercion"],
+        "presets": ["ntr-free"],
+    }
+    page = unverified.get("/settings/avoid/").content.decode()
+    assert "NTR-free" in page and "ending:tragedy" in page and "3 avoid rules" in page
+
+
+def test_a_bad_rule_on_the_form_saves_nothing_and_keeps_what_was_typed(unverified: Client) -> None:
+    unverified.post("/settings/avoid/", {"rules": "ending:tragedy"})
+    response = unverified.post("/settings/avoid/", {"rules": "consent:coercion\nendng:open", "presets": ["no-graphic"]})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing was saved: rule 2, at position 0" in body and "did you mean &#x27;ending&#x27;" in body
+    assert "consent:coercion\nendng:open" in body  # the reader's text is not lost
+    assert unverified.session[SESSION_RULES] == {"rules": ["ending:tragedy"], "presets": []}
+
+
+def test_the_api_reads_and_replaces_rules_with_csrf(db: None) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.get("/api/v1/me/avoid-rules").json() == {"rules": [], "presets": [], "read": []}
+    body = json.dumps({"rules": ["ending:tragedy"], "presets": ["no-coercion"]})
+    refused = client.put("/api/v1/me/avoid-rules", body, content_type="application/json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    client.get("/settings/avoid/")  # sets the csrftoken cookie
+    token = client.cookies["csrftoken"].value
+    saved = client.put("/api/v1/me/avoid-rules", body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["presets"] == ["no-coercion"]
+    assert {r["name"] for r in saved.json()["read"]} == {"ending:tragedy", "No coercion or non-consent"}
+    bad = client.put(
+        "/api/v1/me/avoid-rules",
+        json.dumps({"rules": ["ending:tragedy", "drama>=abc"]}),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert bad.status_code == 400
+    assert bad.json()["detail"].startswith("rule 2, at position 0 ('drama>=abc')")
+    assert client.get("/api/v1/me/avoid-rules").json()["rules"] == ["ending:tragedy"]  # unchanged
+    for broken in ("[", '{"rules": "ending:tragedy"}', '{"rulez": []}', "[1, 2]"):
+        answer = client.put(
+            "/api/v1/me/avoid-rules", broken, content_type="application/json", headers={"X-CSRFToken": token}
+        )
+        assert answer.status_code == 400, broken
+
+
+def test_export_and_import_round_trip_and_a_broken_file_changes_nothing(unverified: Client) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415 (only here)
+
+    unverified.post("/settings/avoid/", {"rules": "ending:tragedy", "presets": ["ntr-free"]})
+    exported = unverified.get("/settings/avoid/export.json")
+    assert exported["Content-Disposition"].startswith("attachment")
+    data = exported.content
+    unverified.post("/settings/avoid/", {"rules": ""})
+    assert unverified.session[SESSION_RULES] == {"rules": [], "presets": []}
+    unverified.post("/settings/avoid/", {"import": SimpleUploadedFile("r.json", data, "application/json")})
+    assert unverified.session[SESSION_RULES] == {"rules": ["ending:tragedy"], "presets": ["ntr-free"]}
+    for broken in (b"{not json", b'{"rules": ["endng:open"]}', b'{"format": "other/9"}', b"\xff\xfe"):
+        response = unverified.post("/settings/avoid/", {"import": SimpleUploadedFile("r.json", broken)})
+        assert response.status_code == 400 and "Nothing was imported" in response.content.decode()
+        assert unverified.session[SESSION_RULES] == {"rules": ["ending:tragedy"], "presets": ["ntr-free"]}
+
+
+def test_the_status_bar_switch_turns_ntr_free_on_and_off(unverified: Client) -> None:
+    unverified.post("/settings/avoid/", {"rules": "ending:tragedy"})
+    assert 'aria-pressed="false"' in unverified.get("/").content.decode()
+    response = unverified.post("/settings/avoid/preset/", {"preset": "ntr-free", "on": "1", "next": "/browse/"})
+    assert response.status_code == 302 and response["Location"] == "/browse/"
+    assert 'aria-pressed="true"' in unverified.get("/").content.decode()
+    unverified.post("/settings/avoid/preset/", {"preset": "ntr-free", "on": "0"})
+    assert unverified.session[SESSION_RULES] == {"rules": ["ending:tragedy"], "presets": []}
+    assert unverified.post("/settings/avoid/preset/", {"preset": "nope", "on": "1"}).status_code == 400
+    assert unverified.get("/settings/avoid/preset/").status_code == 405
+
+
+def test_signing_in_merges_the_session_rules_and_signing_out_keeps_them(db: None) -> None:
+    user = User.objects.create_user("reader", password="a-long-reader-password")
+    ReaderRules.objects.create(user=user, rules=["consent:coercion"], presets=[])
+    client = Client()
+    client.post("/settings/avoid/", {"rules": "ending:tragedy", "presets": ["no-graphic"]})
+    assert (
+        client.post("/accounts/login/", {"username": "reader", "password": "a-long-reader-password"}).status_code == 302
+    )
+    stored = ReaderRules.objects.get(user=user)
+    assert (stored.rules, stored.presets) == (["consent:coercion", "ending:tragedy"], ["no-graphic"])
+    client.post("/settings/avoid/", {"rules": "ending:tragedy\nconsent:coercion\nintensity:5"})
+    assert ReaderRules.objects.get(user=user).rules == ["ending:tragedy", "consent:coercion", "intensity:5"]
+    client.post("/accounts/logout/")
+    assert client.session[SESSION_RULES] == {
+        "rules": ["ending:tragedy", "consent:coercion", "intensity:5"],
+        "presets": [],
+    }
+
+
+# --- every surface ------------------------------------------------------------------------------
+
+
+def _client_with(rules: str, presets: list[str], *, adult: bool) -> Client:
+    client = Client()
+    if adult:
+        assert client.post("/age-gate/", {"confirm": "yes"}).status_code == 302
+    assert client.post("/settings/avoid/", {"rules": rules, "presets": presets}).status_code == 302
+    return client
+
+
+def _hidden_titles(client: Client) -> set[str]:
+    """The slugs the client's rules hide (by the rules' own SQL side)."""
+    visible = {item["slug"] for item in client.get("/api/v1/titles?per_page=100").json()["items"]}
+    assert len(visible) < 100
+    return set(Title.objects.exclude(content_rating__in=AGE_GATED_RATINGS).values_list("slug", flat=True)) - visible
+
+
+VIEWERS = {
+    "ntr-free": ("", ["ntr-free"], False),
+    "no-tragedy-adult": ("ending:tragedy", [], True),
+    "avoids-everything": (EVERY_FORMAT, [], True),
+}
+
+
+@pytest.mark.parametrize("who", sorted(VIEWERS))
+def test_no_page_or_endpoint_shows_a_title_the_rules_hide(db: None, who: str) -> None:
+    rules, presets, adult = VIEWERS[who]
+    client = _client_with(rules, presets, adult=adult)
+    ruleset = rules_parse(rules.splitlines(), presets)
+    hidden_pks = {
+        pk for rule in ruleset.rules for pk in Title.objects.filter(rule.condition()).values_list("pk", flat=True)
+    }
+    hidden = dict(Title.objects.filter(pk__in=hidden_pks).values_list("slug", "pk"))
+    assert hidden, f"{who}: the rules must hide something for this walk to mean anything"
+    gated = set(Title.objects.filter(content_rating__in=AGE_GATED_RATINGS).values_list("slug", flat=True))
+    for pattern in PATTERNS:
+        for url in concrete_urls()[pattern]:
+            response = client.get(url)
+            body = response.content.decode()
+            own = next((slug for slug in (*hidden, *gated) if url.rstrip("/").endswith(slug)), None)
+            own = own or next((s for s, pk in hidden.items() if url.rstrip("/").endswith(f"/{pk}")), None)
+            if own in gated and not adult:
+                assert response.status_code == 404, url
+                continue
+            if own in hidden:
+                if pattern.startswith("api-1:"):
+                    assert response.status_code == 403 and "Hidden by your avoid rule" in body, url
+                else:
+                    assert response.status_code == 200 and "Hidden by your avoid rules" in body, url
+                    assert response["X-Robots-Tag"] == "noindex" and '<meta name="robots" content="noindex">' in body
+                    title = Title.objects.get(slug=own)
+                    assert title.description[:40] not in body, url
+                continue
+            assert response.status_code == 200, url
+            leaked = [s for s in hidden if f"/titles/{s}/" in body or f'"slug": "{s}"' in body or f'"{s}"' in body]
+            assert not leaked, f"{who}: {url} shows hidden title(s) {leaked[:3]}"
+
+
+def test_every_listing_says_how_many_the_rules_hid_and_which_rule(db: None) -> None:
+    client = _client_with("ending:tragedy", ["no-graphic"], adult=True)
+    for url in ("/", "/browse/", "/taxonomy/tags/infidelity/"):
+        body = client.get(url).content.decode()
+        assert "hidden by your avoid rules." in body, url
+        assert "“ending:tragedy”: " in body or "“No graphic warnings”: " in body, url
+    api = client.get("/api/v1/search").json()
+    note = next(h for h in api["hidden"] if h["reason"] == "rules")
+    assert note["count"] > 0 and {r["name"] for r in note["rules"]} <= {"ending:tragedy", "No graphic warnings"}
+
+
+def test_a_rule_that_empties_a_result_leaves_it_empty(db: None) -> None:
+    client = _client_with(EVERY_FORMAT, [], adult=True)
+    assert client.get("/api/v1/search").json()["total"] == 0
+    assert client.get("/api/v1/titles").json()["items"] == []
+    assert (
+        "0 titles" in client.get("/browse/").content.decode() or "No titles" in client.get("/browse/").content.decode()
+    )
+
+
+def test_show_it_once_shows_a_rule_hidden_title_but_never_an_age_gated_one(db: None) -> None:
+    client = _client_with(EVERY_FORMAT, [], adult=False)
+    visible = Title.objects.exclude(content_rating__in=AGE_GATED_RATINGS).order_by("slug").first()
+    gated = Title.objects.filter(content_rating__in=AGE_GATED_RATINGS).order_by("slug").first()
+    assert visible is not None and gated is not None
+    once = client.get(f"/titles/{visible.slug}/?show=once")
+    assert once.status_code == 200 and visible.title in once.content.decode()
+    assert "Hidden by your avoid rules" in client.get(f"/titles/{visible.slug}/").content.decode()  # once only
+    assert client.get(f"/titles/{gated.slug}/").status_code == 404
+    assert client.get(f"/titles/{gated.slug}/?show=once").status_code == 404
+    assert client.get(f"/titles/{visible.slug}/?show=always").status_code == 400
+
+
+def test_presets_exist_as_the_issue_names_them() -> None:
+    assert {p.name for p in PRESETS.values()} == {
+        "NTR-free",
+        "No coercion or non-consent",
+        "No tragic endings",
+        "No graphic warnings",
+    }
