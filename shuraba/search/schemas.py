@@ -5,10 +5,17 @@ from ninja import Schema
 from shuraba.catalog.schemas import TitleCardOut
 
 
+class RuleCountOut(Schema):
+    name: str
+    count: int
+    unclassified: int  # of `count`, hidden only because not classified yet (or on evidence)
+
+
 class HiddenOut(Schema):
-    reason: str
+    reason: str  # age-gate, spoilers or rules
     why: str
     count: int | None
+    rules: list[RuleCountOut] = []  # reason rules: per rule of the viewer's own, how many it hid here
 
 
 class SearchOut(Schema):

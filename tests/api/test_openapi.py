@@ -30,6 +30,7 @@ def test_every_endpoint_is_documented() -> None:
         "/api/v1/titles/by-slug/{slug}",
         "/api/v1/taxonomy",
         "/api/v1/search",
+        "/api/v1/me/avoid-rules",
     }
     for operations in paths.values():
         for operation in operations.values():
