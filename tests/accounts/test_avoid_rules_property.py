@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from shuraba.accounts import policies
 from shuraba.accounts.policies import AGE_GATED_RATINGS, SPOILER_SETTINGS, Visibility
 from shuraba.accounts.rules import PRESETS, rules_parse
-from shuraba.catalog.models import Credit, Creator, Title, TitleAxisValue, TitleTag
+from shuraba.catalog.models import Creator, Credit, Title, TitleAxisValue, TitleTag
 from shuraba.core.changelog import changes_announce
 from shuraba.importers.models import ClassificationSuggestion
 from shuraba.search.engine import engine_search
@@ -97,7 +97,7 @@ def _extras_apply(specs: list[dict[str, object]], more: list[dict[str, object]])
     hidden_ratings=st.sampled_from((frozenset(), AGE_GATED_RATINGS)),
     spoilers=st.sampled_from(SPOILER_SETTINGS),
 )
-def test_rules_hide_the_same_titles_in_the_engine_and_the_sql_reference(
+def test_rules_hide_the_same_titles_in_the_engine_and_the_sql_reference(  # noqa: PLR0917 (hypothesis passes them)
     db: None,
     specs: list[dict[str, object]],
     more: list[dict[str, object]],
