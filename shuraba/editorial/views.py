@@ -4,8 +4,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from shuraba.accounts import policies
+from shuraba.accounts.policies import Hidden, Visibility
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog import selectors
+from shuraba.catalog.models import Title
 from shuraba.core.errors import BadQuery
 from shuraba.core.markup import markdown_render
 from shuraba.editorial.models import GuidePage
@@ -93,7 +96,19 @@ def taxonomy_axis(request: HttpRequest, key: str) -> HttpResponse:
     counts = axis_value_counts(visibility=visibility, axis=axis)
     rows = [(v, (counts or {}).get(v.key, 0), _browse_url(axis.key, v.key)) for v in axis.values.all()]
     show_counts = counts is not None
-    return render(request, "editorial/taxonomy_axis.html", {"axis": axis, "rows": rows, "show_counts": show_counts})
+    return render(
+        request,
+        "editorial/taxonomy_axis.html",
+        {"axis": axis, "rows": rows, "show_counts": show_counts, "hidden": _rules_notes(visibility)},
+    )
+
+
+def _rules_notes(visibility: Visibility) -> tuple[Hidden, ...]:
+    """The catalog-wide note on the viewer's avoid rules, for pages whose counts span the catalog."""
+    if not visibility.rules:
+        return ()
+    total, counts = policies.rules_hidden_counts(visibility, Title.objects.all())
+    return (policies.rules_note(total, counts),)
 
 
 def _browse_url(axis_key: str, value_key: str) -> str:
@@ -116,6 +131,7 @@ def tag_index(request: HttpRequest) -> HttpResponse:
         {
             "categories": TagCategory.objects.all(),
             "tags": tags.order_by("category__order", "name"),
+            "hidden": _rules_notes(visibility),
         },
     )
 

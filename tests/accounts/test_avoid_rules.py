@@ -283,7 +283,7 @@ def test_no_page_or_endpoint_shows_a_title_the_rules_hide(db: None, who: str) ->
 
 def test_every_listing_says_how_many_the_rules_hid_and_which_rule(db: None) -> None:
     client = _client_with("ending:tragedy", ["no-graphic"], adult=True)
-    for url in ("/", "/browse/", "/taxonomy/tags/infidelity/"):
+    for url in ("/", "/browse/", "/taxonomy/tags/infidelity/", "/taxonomy/tags/", "/taxonomy/centrality/"):
         body = client.get(url).content.decode()
         assert "hidden by your avoid rules." in body, url
         assert "“ending:tragedy”: " in body or "“No graphic warnings”: " in body, url
