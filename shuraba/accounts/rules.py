@@ -341,7 +341,10 @@ class _Reader:
                 )
             words.preset = PRESETS[value]
         else:
-            raise self.fail(f"unknown key {key[:40]!r}{_closest(self.vocab, key, KEYS)}; keys: {', '.join(KEYS)}")
+            hint = _closest(self.vocab, key, KEYS)
+            raise self.fail(
+                f"unknown key {key[:40]!r}{hint}" if hint else f"unknown key {key[:40]!r}; keys: {', '.join(KEYS)}"
+            )
 
 
 def _range_text(r: Range, ranks: dict[str, int]) -> str:

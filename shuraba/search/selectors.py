@@ -33,6 +33,13 @@ class SearchPage:
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.per_page))
 
+    @property
+    def rules_hid_all(self) -> int:
+        """When nothing is left but the avoid rules hid matches: how many (else 0)."""
+        if self.total:
+            return 0
+        return sum(h.count or 0 for h in self.hidden if h.reason == "rules")
+
 
 def _cards(result: EngineResult) -> tuple[TitleCard, ...]:
     """Cards straight from the index; descriptions (long prose the index does not keep) in one query."""
