@@ -17,7 +17,8 @@ weight, `consent:!mutual` an exception); a range (`centrality:>=major`, `intensi
 
 Strict and relaxed. A real catalog is mostly unclassified, so a rule over a profile axis is strict by
 default: a title with no value on that axis counts as matching (it is hidden, and the hidden count says
-"not classified yet"), exactly as an unknown rating counts as explicit. `unclassified:allow` relaxes it:
+"not classified yet"), exactly as an unknown rating counts as explicit. (A title at centrality "none" has
+no NTR subgenre by definition: it is classified on the subgenre axis, filters.KNOWN_EMPTY_WHEN.) `unclassified:allow` relaxes it:
 an unclassified title then matches only on evidence, a pending classification suggestion for a matching
 value or, on the NTR axes (centrality, subgenre), an infidelity tag.
 

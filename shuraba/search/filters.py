@@ -268,22 +268,37 @@ class TextHas(_Narrowing):
 # --- the kinds only avoid rules use -----------------------------------------------------------------
 
 
+# An axis whose emptiness is itself a classification when another axis says so: a title at centrality
+# "none" has no infidelity, so no NTR subgenre (taxonomy.toml), and is not "not classified yet" on it.
+KNOWN_EMPTY_WHEN = {"subgenre": ("centrality", "none")}
+
+
 @dataclass(frozen=True)
 class AxisUnknown(_Narrowing):
-    """Titles with no value at all on a profile axis: not classified yet."""
+    """Titles with no value at all on a profile axis: not classified yet (see KNOWN_EMPTY_WHEN)."""
 
     dimension: str
 
     def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
         def compute() -> BitMap:
             known = bitmaps_union(b for (dimension, _), b in index.values.items() if dimension == self.dimension)
+            implied = KNOWN_EMPTY_WHEN.get(self.dimension)
+            if implied is not None:
+                known |= index.values.get(implied) or BitMap()
             return index.live - known
 
         bitmap: BitMap = index.cached(cache_key("axis-unknown", self.dimension), compute)
         return bitmap
 
     def condition(self, visibility: Visibility) -> Q:
-        return ~Q(Exists(TitleAxisValue.objects.filter(title=OuterRef("pk"), axis__key=self.dimension)))
+        rows = TitleAxisValue.objects.filter(title=OuterRef("pk"), axis__key=self.dimension)
+        unknown = ~Q(Exists(rows))
+        implied = KNOWN_EMPTY_WHEN.get(self.dimension)
+        if implied is not None:
+            axis, key = implied
+            said = TitleAxisValue.objects.filter(title=OuterRef("pk"), axis__key=axis, value__key=key)
+            unknown &= ~Q(Exists(said))
+        return unknown
 
     def describe(self) -> str:
         return f"{self.dimension} not classified yet"

@@ -323,3 +323,18 @@ def test_presets_exist_as_the_issue_names_them() -> None:
         "No tragic endings",
         "No graphic warnings",
     }
+
+
+def test_ntr_free_keeps_relationship_drama_without_infidelity(db: None) -> None:
+    """Centrality "none" means no NTR subgenre: such a title is classified, not "not classified yet"."""
+    ntr_free = Visibility(hidden_ratings=frozenset(), rules=rules_parse([], ["ntr-free"]).rules)
+    shown = set(engine_search(search_index(), SearchQuery(per_page=100), ntr_free).pks)
+    drama = set(
+        Title.objects.filter(axis_values__axis__key="centrality", axis_values__value__key="none")
+        .exclude(title_tags__tag__slug="infidelity")
+        .values_list("pk", flat=True)
+    )
+    assert drama, "the sample catalog must hold relationship drama without infidelity"
+    assert shown == drama
+    unclassified = Title.objects.exclude(axis_values__axis__key="centrality").first()
+    assert unclassified is None or unclassified.pk not in shown  # strict: no centrality at all is hidden
