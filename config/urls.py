@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from config.api import api
 from shuraba.accounts import views as accounts
@@ -23,8 +22,7 @@ urlpatterns = [
     path("titles/<slug:slug>/", catalog.title_detail, name="title-detail"),
     path("age-gate/", accounts.age_gate, name="age-gate"),
     path("settings/", accounts.reader_settings, name="settings"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.urls")),  # sign up, sign in (/accounts/login/), email, password
     path("healthz", core.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -10,8 +10,18 @@ from shuraba.catalog.models import Title
 from shuraba.editorial.models import GuidePage
 from shuraba.taxonomy.models import Axis, Tag
 
-# Patterns that are not pages a reader walks: the admin has its own tests; logout only accepts POST.
-NOT_WALKED = {"admin", "logout", "api-root"}
+# Patterns that are not pages a reader walks: the admin has its own tests; sign-out and the settings
+# writes take POST; allauth's code flows (sign-in, reauthentication codes) are off and only redirect.
+NOT_WALKED = {
+    "admin",
+    "api-root",
+    "account_logout",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+    "account_confirm_login_code",
+}
+# Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
+SIGNED_IN_ONLY = {"account_email", "account_change_password", "account_set_password", "account_reauthenticate"}
 
 
 def url_patterns() -> Iterator[tuple[str, str]]:
@@ -23,6 +33,16 @@ def url_patterns() -> Iterator[tuple[str, str]]:
                 yield (f"{namespace}:{pattern.name}" if namespace else str(pattern.name)), prefix + str(pattern.pattern)
 
     yield from walk(get_resolver().url_patterns, "/", None)
+
+
+def signed_in_urls() -> dict[str, list[str]]:
+    """The pages of SIGNED_IN_ONLY: walked by signed-in readers, redirects to sign in for everyone else."""
+    return {
+        "account_email": ["/accounts/email/"],
+        "account_change_password": ["/accounts/password/change/"],
+        "account_set_password": ["/accounts/password/set/"],
+        "account_reauthenticate": ["/accounts/reauthenticate/"],
+    }
 
 
 def concrete_urls() -> dict[str, list[str]]:
@@ -45,7 +65,16 @@ def concrete_urls() -> dict[str, list[str]]:
         "title-detail": [f"/titles/{t.slug}/" for t in titles],
         "age-gate": ["/age-gate/"],
         "settings": ["/settings/"],
-        "login": ["/accounts/login/"],
+        "account_login": ["/accounts/login/"],
+        "account_signup": ["/accounts/signup/"],
+        "account_inactive": ["/accounts/inactive/"],
+        "account_email_verification_sent": ["/accounts/confirm-email/"],
+        "account_confirm_email": ["/accounts/confirm-email/not-a-key/"],
+        "account_reset_password": ["/accounts/password/reset/"],
+        "account_reset_password_done": ["/accounts/password/reset/done/"],
+        "account_reset_password_from_key": ["/accounts/password/reset/key/1-not-a-key/"],
+        "account_reset_password_from_key_done": ["/accounts/password/reset/key/done/"],
+        **signed_in_urls(),
         "healthz": ["/healthz"],
         "api-1:openapi-json": ["/api/v1/openapi.json"],
         "api-1:openapi-view": ["/api/v1/docs"],
