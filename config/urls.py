@@ -22,6 +22,9 @@ urlpatterns = [
     path("titles/<slug:slug>/", catalog.title_detail, name="title-detail"),
     path("age-gate/", accounts.age_gate, name="age-gate"),
     path("settings/", accounts.reader_settings, name="settings"),
+    path("settings/reveals/", accounts.title_reveal, name="settings-reveal"),
+    path("settings/export.json", accounts.data_export, name="settings-export"),
+    path("settings/delete/", accounts.account_delete, name="settings-delete"),
     path("accounts/", include("allauth.urls")),  # sign up, sign in (/accounts/login/), email, password
     path("healthz", core.healthz, name="healthz"),
     path("admin/", admin.site.urls),

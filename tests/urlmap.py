@@ -19,9 +19,17 @@ NOT_WALKED = {
     "account_request_reauthentication_code",
     "account_confirm_reauthentication_code",
     "account_confirm_login_code",
+    "settings-reveal",
+    "settings-delete",
 }
 # Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
-SIGNED_IN_ONLY = {"account_email", "account_change_password", "account_set_password", "account_reauthenticate"}
+SIGNED_IN_ONLY = {
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "account_reauthenticate",
+    "settings-export",
+}
 
 
 def url_patterns() -> Iterator[tuple[str, str]]:
@@ -42,6 +50,7 @@ def signed_in_urls() -> dict[str, list[str]]:
         "account_change_password": ["/accounts/password/change/"],
         "account_set_password": ["/accounts/password/set/"],
         "account_reauthenticate": ["/accounts/reauthenticate/"],
+        "settings-export": ["/settings/export.json"],
     }
 
 

@@ -35,14 +35,26 @@ if TYPE_CHECKING:
 AGE_GATED_RATINGS: frozenset[str] = frozenset({"explicit", "unknown"})
 SAFE_RATINGS: frozenset[str] = frozenset({"all-ages", "teen", "mature"})
 
+# What an anonymous visitor chose, kept in the session (and merged into the account at sign-in: the
+# `_AT` keys say when, so the newer choice wins).
 SESSION_ADULT = "shuraba.adult"
-SESSION_REVEAL = "shuraba.reveal_spoilers"
+SESSION_ADULT_AT = "shuraba.adult_at"
+SESSION_SPOILERS = "shuraba.spoilers"
+SESSION_SPOILERS_AT = "shuraba.spoilers_at"
+SESSION_TITLE_REVEALS = "shuraba.title_reveals"  # {title slug: "?reveal= tokens"}
+SESSION_LEGACY_REVEAL = "shuraba.reveal_spoilers"  # the yes/no of sessions made before the three levels
 
 # A fact's spoiler level, mildest first (catalog.models.SpoilerLevel), and what a viewer shows.
 SPOILER_LEVELS = ("none", "minor", "major")
 SpoilerSetting = Literal["none", "minor", "all"]
 SPOILER_SETTINGS: tuple[SpoilerSetting, ...] = ("none", "minor", "all")
 _SHOWN_LEVELS: dict[str, tuple[str, ...]] = {"none": ("none",), "minor": ("none", "minor"), "all": SPOILER_LEVELS}
+# What the status bar says is in force.
+SPOILER_STATUS: dict[str, str] = {
+    "none": "spoilers hidden",
+    "minor": "minor spoilers shown",
+    "all": "all spoilers shown",
+}
 
 # Which formula stage reveals which spoiler axis: revealing the stage reveals the axis.
 SPOILER_AXIS_STAGE = {"revelation": "revelation", "ending": "resolution"}
@@ -106,6 +118,15 @@ class Visibility:
     def shows_every_spoiler(self) -> bool:
         return self.spoilers == "all"
 
+    @property
+    def spoiler_status(self) -> str:
+        """The spoiler level in force, in the words of the status bar."""
+        return SPOILER_STATUS[self.spoilers]
+
+    def spoiler_setting_is(self, setting: str) -> bool:
+        """Is this the level in force? (The settings form ticks that choice.)"""
+        return self.spoilers == setting
+
     def rating_shown(self, rating: str) -> bool:
         shown = self.shown_ratings
         return shown is None or rating in shown
@@ -155,6 +176,20 @@ class Reveal:
     def plus(self, token: str) -> Reveal:
         return Reveal(self.tokens | {token})
 
+    def describe(self) -> str:
+        """In words, for the settings page: "every spoiler", or "spoiler tags, the resolution stage"."""
+        if self.everything:
+            return "every spoiler"
+        words = ("spoiler tags" if t == REVEAL_TAGS else f"the {t.replace('-', ' ')} stage" for t in REVEAL_TOKENS)
+        return ", ".join(w for t, w in zip(REVEAL_TOKENS, words, strict=True) if t in self.tokens)
+
+    def union(self, other: Reveal) -> Reveal:
+        return Reveal(self.tokens | other.tokens)
+
+    def adds_to(self, other: Reveal) -> bool:
+        """Does this reveal show something `other` does not (so remembering it would change anything)?"""
+        return bool(self.tokens - other.tokens) and not other.everything
+
 
 NOTHING_REVEALED = Reveal()
 
@@ -170,20 +205,47 @@ def reveal_parse(raw: str | None) -> Reveal:
     return Reveal(tokens)
 
 
+def spoiler_setting_of(value: object) -> SpoilerSetting:
+    """A stored spoiler choice as a setting; anything unexpected is the strictest one."""
+    return next((s for s in SPOILER_SETTINGS if s == value), "none")
+
+
 def viewer_from_request(request: HttpRequest) -> Viewer:
+    """Signed in, the account decides (the session's choices were merged into it at sign-in)."""
     user, session = getattr(request, "user", None), getattr(request, "session", None)
     if user is None or session is None:  # an error page for a request refused before the session ran
         return ANONYMOUS
     if user.is_authenticated:
         return Viewer(
-            is_adult=user.age_confirmed_at is not None or bool(request.session.get(SESSION_ADULT)),
-            spoilers="all" if user.reveal_spoilers else "none",
+            is_adult=user.age_confirmed_at is not None,
+            spoilers=spoiler_setting_of(user.spoilers),
             user_id=user.pk,
         )
+    legacy = "all" if session.get(SESSION_LEGACY_REVEAL) else "none"
     return Viewer(
-        is_adult=bool(request.session.get(SESSION_ADULT)),
-        spoilers="all" if request.session.get(SESSION_REVEAL) else "none",
+        is_adult=bool(session.get(SESSION_ADULT)),
+        spoilers=spoiler_setting_of(session.get(SESSION_SPOILERS, legacy)),
     )
+
+
+def reveal_remembered(request: HttpRequest, *, slug: str) -> Reveal:
+    """What this viewer asked to keep revealed on one title: on the account, or in the session."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from shuraba.accounts.models import TitleReveal  # noqa: PLC0415 (the models are not ready at import)
+
+        stored = TitleReveal.objects.filter(user=user, title__slug=slug).values_list("tokens", flat=True).first()
+    else:
+        session = getattr(request, "session", None)
+        stored = (session.get(SESSION_TITLE_REVEALS) or {}).get(slug) if session is not None else None
+    return reveal_stored(stored)
+
+
+def reveal_stored(raw: object) -> Reveal:
+    """A remembered reveal as it was stored; tokens no longer known (a renamed stage) are dropped."""
+    if not isinstance(raw, str):
+        return NOTHING_REVEALED
+    return Reveal(frozenset(t for t in raw.split(",") if t in REVEAL_TOKENS))
 
 
 def visibility_from_request(request: HttpRequest) -> Visibility:

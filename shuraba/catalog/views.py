@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from shuraba.accounts.policies import reveal_parse, visibility_from_request
+from shuraba.accounts.policies import reveal_parse, reveal_remembered, visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.catalog.timeline import timeline_svg
 from shuraba.core.errors import BadQuery
@@ -15,9 +15,11 @@ def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
     unknown = set(request.GET) - {"reveal"}
     if unknown:
         raise BadQuery(sorted(unknown)[0][:40], "unknown parameter; a title page takes only ?reveal=")
-    reveal = reveal_parse(request.GET.get("reveal"))
+    asked = reveal_parse(request.GET.get("reveal"))
+    remembered = reveal_remembered(request, slug=slug)
+    visibility = visibility_from_request(request)
     try:
-        detail = selectors.title_detail(visibility=visibility_from_request(request), reveal=reveal, slug=slug)
+        detail = selectors.title_detail(visibility=visibility, reveal=asked.union(remembered), slug=slug)
     except selectors.TitleNotFound as exc:
         raise Http404("No such title") from exc
     return render(
@@ -27,5 +29,7 @@ def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "d": detail,
             "timeline": timeline_svg(detail),
             "reveal_all_url": "?reveal=all",
+            "remembered": remembered,
+            "may_remember": asked.adds_to(remembered) and not visibility.shows_every_spoiler,
         },
     )

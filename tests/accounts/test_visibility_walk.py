@@ -141,8 +141,16 @@ def test_reveal_all_in_the_api_shows_ending_and_spoiler_tags(unverified: Client,
 
 
 def test_global_spoiler_setting_reveals_everywhere(unverified: Client, open_title: Title) -> None:
-    assert unverified.post("/settings/", {"reveal_spoilers": "on"}).status_code == 302
+    assert unverified.post("/settings/", {"spoilers": "all"}).status_code == 302
     note = open_title.stages.get(stage="resolution").note
+    assert note in unverified.get(f"/titles/{open_title.slug}/").content.decode()
+    assert unverified.post("/settings/", {"spoilers": "none"}).status_code == 302
+    assert note not in unverified.get(f"/titles/{open_title.slug}/").content.decode()
+
+
+def test_the_old_yes_no_spoiler_field_still_means_all_or_none(unverified: Client, open_title: Title) -> None:
+    note = open_title.stages.get(stage="resolution").note
+    assert unverified.post("/settings/", {"reveal_spoilers": "on"}).status_code == 302
     assert note in unverified.get(f"/titles/{open_title.slug}/").content.decode()
     assert unverified.post("/settings/", {"reveal_spoilers": "off"}).status_code == 302
     assert note not in unverified.get(f"/titles/{open_title.slug}/").content.decode()
