@@ -233,6 +233,7 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}  # editors made by createsuperuser
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[shuraba] "
+ACCOUNT_ADAPTER = "shuraba.accounts.adapter.AccountAdapter"  # merges the session's choices at sign-in
 # allauth's own limits stay (sign-ups, reset mails) but failed logins per name are axes' to count below,
 # so a locked-out reader meets one rule and one page; allauth keeps a per-address burst limit.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
