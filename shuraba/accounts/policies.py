@@ -63,6 +63,7 @@ STAGE_KEYS = ("relationship", "third-party", "drift", "revelation", "resolution"
 REVEAL_ALL = "all"
 REVEAL_TAGS = "tags"
 REVEAL_TOKENS = (REVEAL_ALL, REVEAL_TAGS, *STAGE_KEYS)
+_REVEAL_WORDS = {REVEAL_TAGS: "spoiler tags", **{key: f"the {key.replace('-', ' ')} stage" for key in STAGE_KEYS}}
 
 M = TypeVar("M", bound=models.Model)
 
@@ -180,8 +181,7 @@ class Reveal:
         """In words, for the settings page: "every spoiler", or "spoiler tags, the resolution stage"."""
         if self.everything:
             return "every spoiler"
-        words = ("spoiler tags" if t == REVEAL_TAGS else f"the {t.replace('-', ' ')} stage" for t in REVEAL_TOKENS)
-        return ", ".join(w for t, w in zip(REVEAL_TOKENS, words, strict=True) if t in self.tokens)
+        return ", ".join(_REVEAL_WORDS[t] for t in REVEAL_TOKENS if t in self.tokens)
 
     def union(self, other: Reveal) -> Reveal:
         return Reveal(self.tokens | other.tokens)

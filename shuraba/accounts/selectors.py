@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shuraba.accounts.models import TitleReveal, User
 from shuraba.accounts.policies import SESSION_TITLE_REVEALS, Reveal, Visibility, reveal_stored, titles_visible
+from shuraba.accounts.services import SESSION_REVEALS_MAX
 from shuraba.catalog.models import Title
 
 EXPORT_FORMAT = "shuraba-account-export/1"
@@ -41,7 +42,9 @@ def title_reveals_list(*, request: HttpRequest, visibility: Visibility) -> tuple
             for r in rows.select_related("title").order_by("title__title")
         )
     remembered = request.session.get(SESSION_TITLE_REVEALS) or {}
-    titles = titles_visible(visibility, Title.objects.filter(slug__in=list(remembered)[:500])).order_by("title")
+    titles = titles_visible(
+        visibility, Title.objects.filter(slug__in=list(remembered)[-SESSION_REVEALS_MAX:])
+    ).order_by("title")
     return tuple(RememberedReveal(t.slug, t.title, reveal_stored(remembered[t.slug]), None) for t in titles)
 
 

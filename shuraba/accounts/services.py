@@ -28,6 +28,8 @@ from shuraba.accounts.policies import (
 )
 from shuraba.catalog.models import Title
 
+SESSION_REVEALS_MAX = 500  # titles a visitor's session remembers reveals for; an account has no limit
+
 
 def _signed_in(request: HttpRequest) -> User | None:
     user = request.user
@@ -65,8 +67,9 @@ def title_reveal_remember(*, request: HttpRequest, title_id: int, slug: str, rev
         )
         return
     remembered = dict(request.session.get(SESSION_TITLE_REVEALS) or {})
-    remembered[slug] = tokens
-    request.session[SESSION_TITLE_REVEALS] = remembered
+    remembered.pop(slug, None)
+    remembered[slug] = tokens  # newest last, so the oldest go first when a session holds too many
+    request.session[SESSION_TITLE_REVEALS] = dict(list(remembered.items())[-SESSION_REVEALS_MAX:])
 
 
 @transaction.atomic
@@ -109,7 +112,7 @@ def _age_merge(user: User, adult: object, at: datetime | None) -> None:
 
 
 def _reveals_merge(user: User, remembered: dict[str, str]) -> None:
-    titles = dict(Title.objects.filter(slug__in=list(remembered)[:500]).values_list("slug", "pk"))
+    titles = dict(Title.objects.filter(slug__in=list(remembered)[-SESSION_REVEALS_MAX:]).values_list("slug", "pk"))
     stored = {r.title_id: r for r in TitleReveal.objects.filter(user=user, title_id__in=titles.values())}
     now = timezone.now()
     for slug, pk in titles.items():

@@ -10,8 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from shuraba.accounts.models import SpoilerChoice, TitleReveal, User
-from shuraba.accounts.policies import SPOILER_SETTINGS, SPOILER_STATUS
+from shuraba.accounts.policies import SESSION_TITLE_REVEALS, SPOILER_SETTINGS, SPOILER_STATUS
 from shuraba.accounts.selectors import export_sections
+from shuraba.accounts.services import SESSION_REVEALS_MAX
 from shuraba.catalog.models import FormulaStage, Title
 
 PASSWORD = "a-long-reader-password"
@@ -216,3 +217,20 @@ def test_delete_removes_the_account_and_its_data_and_signs_out(
     assert not TitleReveal.objects.exists()
     assert not reader_client.get("/").context["user"].is_authenticated
     assert Client().post("/accounts/login/", {"login": "reader", "password": PASSWORD}).status_code == 200
+
+
+def test_a_visitors_session_keeps_a_bounded_number_of_reveals(unverified: Client, open_title: Title) -> None:
+    session = unverified.session
+    session[SESSION_TITLE_REVEALS] = {f"title-{i}": "all" for i in range(SESSION_REVEALS_MAX)}
+    session.save()
+    unverified.post("/settings/reveals/", {"title": open_title.slug, "reveal": "resolution", "action": "remember"})
+    kept = unverified.session[SESSION_TITLE_REVEALS]
+    assert len(kept) == SESSION_REVEALS_MAX
+    assert list(kept)[-1] == open_title.slug
+    assert "title-0" not in kept
+
+
+def test_the_email_page_answers_a_bad_address_with_a_message(reader_client: Client) -> None:
+    response = reader_client.post("/accounts/email/", {"action_add": "", "email": "not-an-email"})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
