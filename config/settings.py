@@ -198,7 +198,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 
-def _env_choice(name: str, value: str | None, *, choices: tuple[str, ...], default: str) -> str:
+def env_choice(name: str, value: str | None, *, choices: tuple[str, ...], default: str) -> str:
     """A setting with a few allowed words; unset or empty is the default."""
     word = (value or "").strip().lower() or default
     if word not in choices:
@@ -206,7 +206,7 @@ def _env_choice(name: str, value: str | None, *, choices: tuple[str, ...], defau
     return word
 
 
-def _env_int(name: str, value: str | None, *, default: int, lowest: int, highest: int) -> int:
+def env_int(name: str, value: str | None, *, default: int, lowest: int, highest: int) -> int:
     """A whole number in [lowest, highest]; unset or empty is the default."""
     text = (value or "").strip()
     if not text:
@@ -219,7 +219,7 @@ def _env_int(name: str, value: str | None, *, default: int, lowest: int, highest
 # --- accounts (django-allauth) ----------------------------------------------------------------------
 
 # "optional" by default, so an install whose mail goes to the console can sign readers up at once.
-ACCOUNT_EMAIL_VERIFICATION = _env_choice(
+ACCOUNT_EMAIL_VERIFICATION = env_choice(
     "SHURABA_EMAIL_VERIFICATION",
     os.environ.get("SHURABA_EMAIL_VERIFICATION"),
     choices=("none", "optional", "mandatory"),
@@ -243,10 +243,10 @@ EMAIL_HOST = os.environ.get("SHURABA_EMAIL_HOST", "").strip()
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_PORT = _env_int("SHURABA_EMAIL_PORT", os.environ.get("SHURABA_EMAIL_PORT"), default=587, lowest=1, highest=65535)
+EMAIL_PORT = env_int("SHURABA_EMAIL_PORT", os.environ.get("SHURABA_EMAIL_PORT"), default=587, lowest=1, highest=65535)
 EMAIL_HOST_USER = os.environ.get("SHURABA_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("SHURABA_EMAIL_PASSWORD", "")
-_EMAIL_SECURITY = _env_choice(
+_EMAIL_SECURITY = env_choice(
     "SHURABA_EMAIL_SECURITY",
     os.environ.get("SHURABA_EMAIL_SECURITY"),
     choices=("starttls", "ssl", "none"),
@@ -261,11 +261,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Login throttling (django-axes), on every login form (the site's and the admin's): after this many failed
 # attempts for one username from one address, that pair is refused for the cool-off period, even with
 # the right password. Keyed by the pair, so a stranger cannot lock a reader out from everywhere.
-AXES_FAILURE_LIMIT = _env_int(
+AXES_FAILURE_LIMIT = env_int(
     "SHURABA_LOGIN_FAILURE_LIMIT", os.environ.get("SHURABA_LOGIN_FAILURE_LIMIT"), default=5, lowest=1, highest=1000
 )
 AXES_COOLOFF_TIME = timedelta(
-    minutes=_env_int(
+    minutes=env_int(
         "SHURABA_LOGIN_COOLOFF_MINUTES",
         os.environ.get("SHURABA_LOGIN_COOLOFF_MINUTES"),
         default=15,

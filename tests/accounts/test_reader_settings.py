@@ -234,3 +234,14 @@ def test_the_email_page_answers_a_bad_address_with_a_message(reader_client: Clie
     response = reader_client.post("/accounts/email/", {"action_add": "", "email": "not-an-email"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
+
+
+def test_the_settings_page_lists_no_remembered_title_the_viewer_may_not_see(
+    reader_client: Client, reader: User, gated_title: Title
+) -> None:
+    reader_client.post("/age-gate/", {"confirm": "yes"})
+    reader_client.post("/settings/reveals/", {"title": gated_title.slug, "reveal": "all", "action": "remember"})
+    assert gated_title.title in reader_client.get("/settings/").content.decode()
+    reader_client.post("/age-gate/", {"confirm": "leave"})
+    assert gated_title.title not in reader_client.get("/settings/").content.decode()
+    assert TitleReveal.objects.filter(user=reader, title=gated_title).exists()  # kept for when 18+ is back

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 
 from shuraba.accounts.models import User
 
@@ -117,3 +117,13 @@ def test_account_forms_answer_bad_input_with_a_message(unverified: Client, url: 
     response = unverified.post(url, data)
     assert response.status_code in {200, 400}, (url, data)
     assert 'role="alert"' in response.content.decode() or "errorlist" in response.content.decode(), (url, data)
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="mandatory", ACCOUNT_PREVENT_ENUMERATION=True)
+def test_with_mandatory_verification_a_taken_email_gets_the_same_check_your_mail_page(reader: User) -> None:
+    fresh = _signup(Client(), username="someone", email="someone@example.test")
+    taken = _signup(Client(), username="other", email="reader@example.test")
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])  # type: ignore[index, attr-defined]
+    assert fresh["Location"] == "/accounts/confirm-email/"  # type: ignore[index]
+    assert not User.objects.filter(username="other").exists()  # no second account: the owner is mailed instead
+    assert len(mail.outbox) == 2

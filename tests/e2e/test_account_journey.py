@@ -1,5 +1,5 @@
 """A reader's account in chromium on the real site: sign up, sign out, sign in, change the spoiler level
-and see the status bar follow, then delete the account."""
+and see the status bar follow, remember a title's reveal and forget it, then delete the account."""
 
 from __future__ import annotations
 
@@ -20,6 +20,17 @@ def _signed_in(page: Page) -> None:
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
     expect(nav.get_by_role("link", name="Sign in")).to_have_count(0)
+
+
+def _a_title_with_hidden_spoilers(page: Page) -> str:
+    """Open the first netorare title whose page still hides something at this spoiler level; its slug."""
+    page.goto("/browse/?subgenre=netorare")
+    hrefs = page.locator("#results .card h3 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    for href in hrefs:
+        page.goto(href)
+        if page.get_by_role("link", name="Reveal all spoilers for this title").count():
+            return str(href).strip("/").rsplit("/", 1)[-1]
+    raise AssertionError(f"no netorare title hides a spoiler: {hrefs}")
 
 
 def test_reader_signs_up_signs_out_and_in_changes_spoilers_and_deletes_the_account(
@@ -69,6 +80,23 @@ def test_reader_signs_up_signs_out_and_in_changes_spoilers_and_deletes_the_accou
     page.goto("/guide/")
     expect(page.locator(".status-bar .spoiler-status")).to_have_text("minor spoilers shown")
 
+    # Reveal a title's spoilers, remember them for that title: later visits show them, until forgotten.
+    slug = _a_title_with_hidden_spoilers(page)
+    page.get_by_role("link", name="Reveal all spoilers for this title").click()
+    expect(page.locator(".hidden-spoiler")).to_have_count(0)
+    page.get_by_role("button", name="Remember for this title").click()
+    expect(page).to_have_url(re.compile(rf"/titles/{slug}/#formula$"))
+    expect(page.locator(".hidden-spoiler")).to_have_count(0)
+    expect(page.locator(".remember-reveal")).to_contain_text("Remembered for this title: every spoiler")
+    screenshot(page, "account-05-reveal-remembered")
+    page.goto("/settings/")
+    row = page.locator("table.reveals tr", has=page.locator(f"a[href='/titles/{slug}/']"))
+    expect(row).to_contain_text("every spoiler")
+    row.get_by_role("button", name="Forget").click()
+    expect(page.locator("table.reveals")).to_have_count(0)
+    page.goto(f"/titles/{slug}/")
+    expect(page.locator(".hidden-spoiler").first).to_be_visible()
+
     # Delete the account: signed out, and the password no longer opens anything.
     page.goto("/settings/")
     page.fill("#delete-password", PASSWORD)
@@ -76,7 +104,7 @@ def test_reader_signs_up_signs_out_and_in_changes_spoilers_and_deletes_the_accou
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator(".messages")).to_contain_text("deleted")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")).to_be_visible()
-    screenshot(page, "account-05-deleted")
+    screenshot(page, "account-06-deleted")
     page.goto("/accounts/login/")
     page.fill("input[name=login]", USERNAME)
     page.fill("input[name=password]", PASSWORD)
