@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "axes",
     "ninja",  # serves the Swagger UI assets itself instead of from a CDN
     "django_htmx",
     "shuraba.core",
@@ -108,6 +112,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "shuraba.core.middleware.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: it turns a locked-out request into the 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +122,13 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Axes first: a locked-out login is refused before any password is checked. allauth's backend signs in by
+# username or email; Django's serves the admin and `Client.force_login`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 
 TEMPLATES = [
     {
@@ -184,6 +197,88 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def env_choice(name: str, value: str | None, *, choices: tuple[str, ...], default: str) -> str:
+    """A setting with a few allowed words; unset or empty is the default."""
+    word = (value or "").strip().lower() or default
+    if word not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {word[:40]!r}")
+    return word
+
+
+def env_int(name: str, value: str | None, *, default: int, lowest: int, highest: int) -> int:
+    """A whole number in [lowest, highest]; unset or empty is the default."""
+    text = (value or "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit() and lowest <= int(text) <= highest):
+        raise ImproperlyConfigured(f"{name} must be a whole number from {lowest} to {highest}, got {text[:40]!r}")
+    return int(text)
+
+
+# --- accounts (django-allauth) ----------------------------------------------------------------------
+
+# "optional" by default, so an install whose mail goes to the console can sign readers up at once.
+ACCOUNT_EMAIL_VERIFICATION = env_choice(
+    "SHURABA_EMAIL_VERIFICATION",
+    os.environ.get("SHURABA_EMAIL_VERIFICATION"),
+    choices=("none", "optional", "mandatory"),
+    default="optional",
+)
+# No form says whether an email has an account. With mandatory verification allauth answers a taken
+# address with the same "check your email" page; otherwise "strict" lets a second account sign up with
+# the same unverified address rather than say it is taken (allauth's documented trade-off).
+ACCOUNT_PREVENT_ENUMERATION: bool | str = True if ACCOUNT_EMAIL_VERIFICATION == "mandatory" else "strict"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}  # editors made by createsuperuser may have no email
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[shuraba] "
+ACCOUNT_ADAPTER = "shuraba.accounts.adapter.AccountAdapter"  # merges the session's choices at sign-in
+# allauth's own limits stay (sign-ups, reset mails) but failed logins per name are axes' to count below,
+# so a locked-out reader meets one rule and one page; allauth keeps a per-address burst limit.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+
+# Mail goes to the console (the server log) unless an SMTP host is set.
+EMAIL_HOST = os.environ.get("SHURABA_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("SHURABA_EMAIL_PORT", os.environ.get("SHURABA_EMAIL_PORT"), default=587, lowest=1, highest=65535)
+EMAIL_HOST_USER = os.environ.get("SHURABA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SHURABA_EMAIL_PASSWORD", "")
+_EMAIL_SECURITY = env_choice(
+    "SHURABA_EMAIL_SECURITY",
+    os.environ.get("SHURABA_EMAIL_SECURITY"),
+    choices=("starttls", "ssl", "none"),
+    default="starttls",
+)
+EMAIL_USE_TLS = _EMAIL_SECURITY == "starttls"
+EMAIL_USE_SSL = _EMAIL_SECURITY == "ssl"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("SHURABA_EMAIL_FROM", "").strip() or "shuraba <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Login throttling (django-axes), on every login form (the site's and the admin's): after this many failed
+# attempts for one username from one address, that pair is refused for the cool-off period, even with
+# the right password. Keyed by the pair, so a stranger cannot lock a reader out from everywhere.
+AXES_FAILURE_LIMIT = env_int(
+    "SHURABA_LOGIN_FAILURE_LIMIT", os.environ.get("SHURABA_LOGIN_FAILURE_LIMIT"), default=5, lowest=1, highest=1000
+)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int(
+        "SHURABA_LOGIN_COOLOFF_MINUTES",
+        os.environ.get("SHURABA_LOGIN_COOLOFF_MINUTES"),
+        default=15,
+        lowest=1,
+        highest=7 * 24 * 60,
+    )
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "shuraba.accounts.throttle.login_name"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

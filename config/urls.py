@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from config.api import api
 from shuraba.accounts import views as accounts
@@ -26,8 +25,10 @@ urlpatterns = [
     path("settings/avoid/", accounts.avoid_rules, name="avoid-rules"),
     path("settings/avoid/preset/", accounts.avoid_preset_switch, name="avoid-preset"),
     path("settings/avoid/export.json", accounts.avoid_rules_export, name="avoid-rules-export"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("settings/reveals/", accounts.title_reveal, name="settings-reveal"),
+    path("settings/export.json", accounts.data_export, name="settings-export"),
+    path("settings/delete/", accounts.account_delete, name="settings-delete"),
+    path("accounts/", include("allauth.urls")),  # sign up, sign in (/accounts/login/), email, password
     path("healthz", core.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -83,6 +84,25 @@ def editor_client(editor: User) -> Client:
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def reader(db: None) -> User:
+    """A signed-up reader who has not confirmed 18+ and keeps the default spoiler setting."""
+    return User.objects.create_user("reader", email="reader@example.test", password="a-long-reader-password")
+
+
+@pytest.fixture
+def reader_client(reader: User) -> Client:
+    client = Client()
+    client.force_login(reader)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """allauth counts sign-ups, sign-ins and reset mails per address in the cache; each test starts at zero."""
+    cache.clear()
 
 
 @pytest.fixture

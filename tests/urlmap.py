@@ -10,9 +10,27 @@ from shuraba.catalog.models import Title
 from shuraba.editorial.models import GuidePage
 from shuraba.taxonomy.models import Axis, Tag
 
-# Patterns that are not pages a reader walks: the admin has its own tests; logout and the status bar's
-# preset switch only accept POST.
-NOT_WALKED = {"admin", "logout", "api-root", "avoid-preset"}
+# Patterns that are not pages a reader walks: the admin has its own tests; sign-out and the settings
+# writes take POST; allauth's code flows (sign-in, reauthentication codes) are off and only redirect.
+NOT_WALKED = {
+    "admin",
+    "api-root",
+    "account_logout",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+    "account_confirm_login_code",
+    "settings-reveal",
+    "settings-delete",
+    "avoid-preset",  # the status bar's preset switch takes POST
+}
+# Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
+SIGNED_IN_ONLY = {
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "account_reauthenticate",
+    "settings-export",
+}
 
 
 def url_patterns() -> Iterator[tuple[str, str]]:
@@ -24,6 +42,17 @@ def url_patterns() -> Iterator[tuple[str, str]]:
                 yield (f"{namespace}:{pattern.name}" if namespace else str(pattern.name)), prefix + str(pattern.pattern)
 
     yield from walk(get_resolver().url_patterns, "/", None)
+
+
+def signed_in_urls() -> dict[str, list[str]]:
+    """The pages of SIGNED_IN_ONLY: walked by signed-in readers, redirects to sign in for everyone else."""
+    return {
+        "account_email": ["/accounts/email/"],
+        "account_change_password": ["/accounts/password/change/"],
+        "account_set_password": ["/accounts/password/set/"],
+        "account_reauthenticate": ["/accounts/reauthenticate/"],
+        "settings-export": ["/settings/export.json"],
+    }
 
 
 def concrete_urls() -> dict[str, list[str]]:
@@ -50,7 +79,16 @@ def concrete_urls() -> dict[str, list[str]]:
         "avoid-rules-export": ["/settings/avoid/export.json"],
         "api-1:avoid_rules_get": ["/api/v1/me/avoid-rules"],
         "api-1:avoid_rules_put": ["/api/v1/me/avoid-rules"],
-        "login": ["/accounts/login/"],
+        "account_login": ["/accounts/login/"],
+        "account_signup": ["/accounts/signup/"],
+        "account_inactive": ["/accounts/inactive/"],
+        "account_email_verification_sent": ["/accounts/confirm-email/"],
+        "account_confirm_email": ["/accounts/confirm-email/not-a-key/"],
+        "account_reset_password": ["/accounts/password/reset/"],
+        "account_reset_password_done": ["/accounts/password/reset/done/"],
+        "account_reset_password_from_key": ["/accounts/password/reset/key/1-not-a-key/"],
+        "account_reset_password_from_key_done": ["/accounts/password/reset/key/done/"],
+        **signed_in_urls(),
         "healthz": ["/healthz"],
         "api-1:openapi-json": ["/api/v1/openapi.json"],
         "api-1:openapi-view": ["/api/v1/docs"],

@@ -6,4 +6,4 @@ from shuraba.accounts.models import User
 
 @admin.register(User)
 class ShurabaUserAdmin(UserAdmin):  # type: ignore[type-arg]
-    fieldsets = (*UserAdmin.fieldsets, ("Reading", {"fields": ("age_confirmed_at", "reveal_spoilers")}))  # type: ignore[misc]
+    fieldsets = (*UserAdmin.fieldsets, ("Reading", {"fields": ("age_confirmed_at", "spoilers", "spoilers_set_at")}))  # type: ignore[misc]

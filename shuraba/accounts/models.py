@@ -1,18 +1,53 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+
+class SpoilerChoice(models.TextChoices):
+    """What a reader shows everywhere: the same three words as `policies.SPOILER_SETTINGS`."""
+
+    NONE = "none", "Hide spoilers (recommended)"
+    MINOR = "minor", "Show minor spoilers"
+    ALL = "all", "Show all spoilers, endings included"
 
 
 class User(AbstractUser):
     """A reader or editor. Editors are staff; the 18+ confirmation and spoiler choice live here."""
 
     age_confirmed_at = models.DateTimeField(null=True, blank=True)
-    reveal_spoilers = models.BooleanField(default=False, help_text="Show spoilers everywhere")
+    spoilers = models.CharField(
+        max_length=5, choices=SpoilerChoice.choices, default=SpoilerChoice.NONE, help_text="Spoilers shown everywhere"
+    )
+    # When the reader last chose a spoiler level: at sign-in a newer choice made in the session wins.
+    spoilers_set_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "user"
+        verbose_name_plural = "users"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(spoilers__in=SpoilerChoice.values), name="user_spoilers_known")
+        ]
 
     @property
     def is_adult_confirmed(self) -> bool:
         return self.age_confirmed_at is not None
+
+
+class TitleReveal(models.Model):
+    """A reader asked to keep one title's spoilers revealed: the `?reveal=` tokens, applied on later visits."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="title_reveals")
+    title = models.ForeignKey("catalog.Title", on_delete=models.CASCADE, related_name="+")
+    tokens = models.CharField(max_length=200, help_text="A ?reveal= value: all, tags, or formula stage keys")
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "title"], name="title_reveal_once_per_title")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} reveals {self.tokens} on {self.title_id}"
 
 
 class ReaderRules(models.Model):

@@ -28,15 +28,21 @@ from django.db import models
 from shuraba.core.errors import BadQuery
 
 if TYPE_CHECKING:
-    pass
+    from django.http import HttpRequest
 
 # Ratings hidden until 18+ is confirmed. "unknown" is treated as explicit: default deny. The rule is an
 # allowlist (SAFE_RATINGS), so a rating nobody thought of is hidden too.
 AGE_GATED_RATINGS: frozenset[str] = frozenset({"explicit", "unknown"})
 SAFE_RATINGS: frozenset[str] = frozenset({"all-ages", "teen", "mature"})
 
+# What an anonymous visitor chose, kept in the session (and merged into the account at sign-in: the
+# `_AT` keys say when, so the newer choice wins).
 SESSION_ADULT = "shuraba.adult"
-SESSION_REVEAL = "shuraba.reveal_spoilers"
+SESSION_ADULT_AT = "shuraba.adult_at"
+SESSION_SPOILERS = "shuraba.spoilers"
+SESSION_SPOILERS_AT = "shuraba.spoilers_at"
+SESSION_TITLE_REVEALS = "shuraba.title_reveals"  # {title slug: "?reveal= tokens"}
+SESSION_LEGACY_REVEAL = "shuraba.reveal_spoilers"  # the yes/no of sessions made before the three levels
 SESSION_RULES = "shuraba.avoid_rules"  # {"rules": [lines], "presets": [keys]} for anonymous visitors
 
 # A fact's spoiler level, mildest first (catalog.models.SpoilerLevel), and what a viewer shows.
@@ -44,6 +50,12 @@ SPOILER_LEVELS = ("none", "minor", "major")
 SpoilerSetting = Literal["none", "minor", "all"]
 SPOILER_SETTINGS: tuple[SpoilerSetting, ...] = ("none", "minor", "all")
 _SHOWN_LEVELS: dict[str, tuple[str, ...]] = {"none": ("none",), "minor": ("none", "minor"), "all": SPOILER_LEVELS}
+# What the status bar says is in force.
+SPOILER_STATUS: dict[str, str] = {
+    "none": "spoilers hidden",
+    "minor": "minor spoilers shown",
+    "all": "all spoilers shown",
+}
 
 # Which formula stage reveals which spoiler axis: revealing the stage reveals the axis.
 SPOILER_AXIS_STAGE = {"revelation": "revelation", "ending": "resolution"}
@@ -52,6 +64,7 @@ STAGE_KEYS = ("relationship", "third-party", "drift", "revelation", "resolution"
 REVEAL_ALL = "all"
 REVEAL_TAGS = "tags"
 REVEAL_TOKENS = (REVEAL_ALL, REVEAL_TAGS, *STAGE_KEYS)
+_REVEAL_WORDS = {REVEAL_TAGS: "spoiler tags", **{key: f"the {key.replace('-', ' ')} stage" for key in STAGE_KEYS}}
 
 M = TypeVar("M", bound=models.Model)
 
@@ -127,6 +140,15 @@ class Visibility:
     def shows_every_spoiler(self) -> bool:
         return self.spoilers == "all"
 
+    @property
+    def spoiler_status(self) -> str:
+        """The spoiler level in force, in the words of the status bar."""
+        return SPOILER_STATUS[self.spoilers]
+
+    def spoiler_setting_is(self, setting: str) -> bool:
+        """Is this the level in force? (The settings form ticks that choice.)"""
+        return self.spoilers == setting
+
     def rating_shown(self, rating: str) -> bool:
         shown = self.shown_ratings
         return shown is None or rating in shown
@@ -185,6 +207,19 @@ class Reveal:
     def plus(self, token: str) -> Reveal:
         return Reveal(self.tokens | {token})
 
+    def describe(self) -> str:
+        """In words, for the settings page: "every spoiler", or "spoiler tags, the resolution stage"."""
+        if self.everything:
+            return "every spoiler"
+        return ", ".join(_REVEAL_WORDS[t] for t in REVEAL_TOKENS if t in self.tokens)
+
+    def union(self, other: Reveal) -> Reveal:
+        return Reveal(self.tokens | other.tokens)
+
+    def adds_to(self, other: Reveal) -> bool:
+        """Does this reveal show something `other` does not (so remembering it would change anything)?"""
+        return bool(self.tokens - other.tokens) and not other.everything
+
 
 NOTHING_REVEALED = Reveal()
 
@@ -198,6 +233,31 @@ def reveal_parse(raw: str | None) -> Reveal:
     if unknown:
         raise BadQuery("reveal", f"unknown value {unknown[0]!r}; use {', '.join(REVEAL_TOKENS)}")
     return Reveal(tokens)
+
+
+def spoiler_setting_of(value: object) -> SpoilerSetting:
+    """A stored spoiler choice as a setting; anything unexpected is the strictest one."""
+    return next((s for s in SPOILER_SETTINGS if s == value), "none")
+
+
+def reveal_remembered(request: HttpRequest, *, slug: str) -> Reveal:
+    """What this viewer asked to keep revealed on one title: on the account, or in the session."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from shuraba.accounts.models import TitleReveal  # noqa: PLC0415 (the models are not ready at import)
+
+        stored = TitleReveal.objects.filter(user=user, title__slug=slug).values_list("tokens", flat=True).first()
+    else:
+        session = getattr(request, "session", None)
+        stored = (session.get(SESSION_TITLE_REVEALS) or {}).get(slug) if session is not None else None
+    return reveal_stored(stored)
+
+
+def reveal_stored(raw: object) -> Reveal:
+    """A remembered reveal as it was stored; tokens no longer known (a renamed stage) are dropped."""
+    if not isinstance(raw, str):
+        return NOTHING_REVEALED
+    return Reveal(frozenset(t for t in raw.split(",") if t in REVEAL_TOKENS))
 
 
 # --- titles -------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ weight, `consent:!mutual` an exception); a range (`centrality:>=major`, `intensi
 Strict and relaxed. A real catalog is mostly unclassified, so a rule over a profile axis is strict by
 default: a title with no value on that axis counts as matching (it is hidden, and the hidden count says
 "not classified yet"), exactly as an unknown rating counts as explicit. (A title at centrality "none" has
-no NTR subgenre by definition: it is classified on the subgenre axis, filters.KNOWN_EMPTY_WHEN.) `unclassified:allow` relaxes it:
-an unclassified title then matches only on evidence, a pending classification suggestion for a matching
-value or, on the NTR axes (centrality, subgenre), an infidelity tag.
+no NTR subgenre by definition: it is classified on the subgenre axis, filters.KNOWN_EMPTY_WHEN.)
+`unclassified:allow` relaxes it: an unclassified title then matches only on evidence, a pending
+classification suggestion for a matching value or, on the NTR axes (centrality, subgenre), an infidelity tag.
 
 Rules match every assignment, spoiler-level ones included; they are enforced by the visibility policy
 (accounts/policies.py), which holds them as `AvoidRule` values inside a `Visibility`.
@@ -595,7 +595,7 @@ def rules_body_read(body: object, *, param: str) -> tuple[list[str], list[str]]:
     """`{"rules": [str, ...], "presets": [str, ...]}`: both lists of strings (either may be missing)."""
     if not isinstance(body, dict):
         raise BadQuery(param, 'expected an object such as {"rules": ["ending:tragedy"], "presets": ["ntr-free"]}')
-    unknown = sorted(set(body) - {"format", "rules", "presets"})
+    unknown = sorted(set(body) - {"format", "rules", "presets", "updated_at"})  # updated_at: from the data export
     if unknown:
         raise BadQuery(param, f"unknown field {unknown[0][:40]!r}; the fields are rules and presets")
     if "format" in body and body["format"] != RULES_FILE_FORMAT:

@@ -1,10 +1,10 @@
-"""What happens to a reader's choices when they sign in or out."""
+"""What happens to a reader's avoid rules when they sign out (sign-in merges in adapter.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -13,12 +13,6 @@ from shuraba.accounts.models import User
 from shuraba.accounts.policies import SESSION_RULES
 
 KEEP_RULES = "_shuraba_rules_kept"
-
-
-@receiver(user_logged_in)
-def rules_merge(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    if request is not None and hasattr(request, "session"):
-        services.avoid_rules_merge_at_sign_in(request=request, user=user)
 
 
 @receiver(user_logged_out)

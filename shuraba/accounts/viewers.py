@@ -10,10 +10,12 @@ from shuraba.accounts.models import ReaderRules
 from shuraba.accounts.policies import (
     ANONYMOUS,
     SESSION_ADULT,
-    SESSION_REVEAL,
+    SESSION_LEGACY_REVEAL,
     SESSION_RULES,
+    SESSION_SPOILERS,
     Viewer,
     Visibility,
+    spoiler_setting_of,
     visibility_of,
 )
 from shuraba.accounts.rules import rules_stored
@@ -33,6 +35,7 @@ def session_rules(data: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def viewer_from_request(request: HttpRequest) -> Viewer:
+    """Signed in, the account decides (the session's choices were merged into it at sign-in)."""
     user, session = getattr(request, "user", None), getattr(request, "session", None)
     if user is None or session is None:  # an error page for a request refused before the session ran
         return ANONYMOUS
@@ -42,15 +45,15 @@ def viewer_from_request(request: HttpRequest) -> Viewer:
     if user.is_authenticated:
         stored = ReaderRules.objects.filter(user_id=user.pk).values_list("rules", "presets").first()
         lines, presets = session_rules({"rules": stored[0], "presets": stored[1]} if stored else None)
-        is_adult = user.age_confirmed_at is not None or bool(session.get(SESSION_ADULT))
-        reveal = bool(user.reveal_spoilers)
+        is_adult, spoilers = user.age_confirmed_at is not None, spoiler_setting_of(user.spoilers)
     else:
         lines, presets = session_rules(session.get(SESSION_RULES))
-        is_adult, reveal = bool(session.get(SESSION_ADULT)), bool(session.get(SESSION_REVEAL))
+        legacy = "all" if session.get(SESSION_LEGACY_REVEAL) else "none"
+        is_adult, spoilers = bool(session.get(SESSION_ADULT)), spoiler_setting_of(session.get(SESSION_SPOILERS, legacy))
     rules = rules_stored(lines, presets, changelog_newest_vocabulary()).rules if lines or presets else ()
     viewer = Viewer(
         is_adult=is_adult,
-        spoilers="all" if reveal else "none",
+        spoilers=spoilers,
         user_id=user.pk if user.is_authenticated else None,
         rules=rules,
         rule_lines=lines,

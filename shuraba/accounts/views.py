@@ -1,26 +1,40 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shuraba.accounts import services
+from shuraba.accounts import selectors, services
+from shuraba.accounts.models import SpoilerChoice, User
+from shuraba.accounts.policies import SpoilerSetting, reveal_parse, spoiler_setting_of
 from shuraba.accounts.rules import MAX_RULE_LENGTH, MAX_RULES, PRESETS, RULES_FILE_FORMAT, rules_file_read
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.core.errors import BadQuery
 from shuraba.search.query import SearchQuery
 from shuraba.search.selectors import title_search
 
+# The form's field is `spoilers`; `reveal_spoilers=on|off`, the yes/no of the form before three levels,
+# is still understood (API clients and tests post it).
+LEGACY_SPOILER_FIELD = {"on": "all", "off": "none"}
+SPOILER_SAVED = {
+    "none": "Spoilers are hidden.",
+    "minor": "Minor spoilers are now shown everywhere; major ones stay hidden.",
+    "all": "Spoilers are now shown everywhere.",
+}
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
+
+def _next_url(request: HttpRequest, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return "/"
+    return default
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,16 +57,78 @@ def age_gate(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/age_gate.html", {"next": _next_url(request)})
 
 
+def _spoilers_posted(request: HttpRequest) -> SpoilerSetting | None:
+    raw = request.POST.get("spoilers")
+    if raw is None:
+        raw = LEGACY_SPOILER_FIELD.get(request.POST.get("reveal_spoilers", ""))
+    return spoiler_setting_of(raw) if raw in SpoilerChoice.values else None
+
+
+def _settings_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    visibility = visibility_from_request(request)
+    context: dict[str, Any] = {
+        "error": error,
+        "spoiler_choices": [(v, label, visibility.spoiler_setting_is(v)) for v, label in SpoilerChoice.choices],
+        "reveals": selectors.title_reveals_list(request=request, visibility=visibility),
+    }
+    return render(request, "accounts/settings.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def reader_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        choice = request.POST.get("reveal_spoilers")
-        if choice not in {"on", "off"}:
-            return render(request, "accounts/settings.html", {"error": "Choose whether to show spoilers."}, status=400)
-        services.spoiler_preference_set(request=request, reveal=choice == "on")
-        messages.success(request, "Spoilers are now shown everywhere." if choice == "on" else "Spoilers are hidden.")
+        spoilers = _spoilers_posted(request)
+        if spoilers is None:
+            return _settings_page(request, error="Choose how many spoilers to show: none, minor or all.", status=400)
+        services.spoiler_setting_set(request=request, spoilers=spoilers)
+        messages.success(request, SPOILER_SAVED[spoilers])
         return HttpResponseRedirect("/settings/")
-    return render(request, "accounts/settings.html")
+    return _settings_page(request)
+
+
+@require_POST
+def title_reveal(request: HttpRequest) -> HttpResponse:
+    """Remember or forget the spoilers revealed on one title (the title page's form posts here)."""
+    slug, action = request.POST.get("title", "")[:200], request.POST.get("action")
+    if action not in {"remember", "forget"}:
+        raise BadQuery("action", "use remember or forget")
+    if action == "forget":
+        services.title_reveal_forget(request=request, slug=slug)
+        messages.success(request, "This title's spoilers are hidden again.")
+        return HttpResponseRedirect(_next_url(request, default="/settings/"))
+    reveal = reveal_parse(request.POST.get("reveal"))
+    title_id = selectors.title_id_visible(visibility=visibility_from_request(request), slug=slug)
+    if title_id is None or not reveal.tokens:
+        raise BadQuery("title" if title_id is None else "reveal", "no such title, or nothing revealed to remember")
+    services.title_reveal_remember(request=request, title_id=title_id, slug=slug, reveal=reveal)
+    messages.success(request, "Remembered: these spoilers stay revealed on this title until you forget them.")
+    return HttpResponseRedirect(_next_url(request, default=f"/titles/{slug}/"))
+
+
+def _account(request: HttpRequest) -> User:
+    """The signed-in reader (the views using it are login_required, so this only narrows the type)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+@require_GET
+def data_export(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(selectors.account_export(user=_account(request)), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="shuraba-account.json"'
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request: HttpRequest) -> HttpResponse:
+    user = _account(request)
+    if not user.check_password(request.POST.get("password", "")):
+        return _settings_page(request, error="That password is not right; your account was not deleted.", status=400)
+    services.account_delete(request=request, user=user)
+    messages.success(request, "Your account and everything kept on it were deleted.")
+    return HttpResponseRedirect("/")
 
 
 # --- avoid rules ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from shuraba.accounts.policies import reveal_parse, rules_waived
+from shuraba.accounts.policies import reveal_parse, reveal_remembered, rules_waived
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.catalog.timeline import timeline_svg
@@ -16,14 +16,15 @@ def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
     unknown = set(request.GET) - {"reveal", "show"}
     if unknown:
         raise BadQuery(sorted(unknown)[0][:40], "unknown parameter; a title page takes only ?reveal= and ?show=once")
-    reveal = reveal_parse(request.GET.get("reveal"))
+    asked = reveal_parse(request.GET.get("reveal"))
+    remembered = reveal_remembered(request, slug=slug)
     visibility = visibility_from_request(request)
     if "show" in request.GET:
         if request.GET["show"] != "once":
             raise BadQuery("show", "show takes only once: ?show=once shows a title your avoid rules hide, this time")
         visibility = rules_waived(visibility)
     try:
-        detail = selectors.title_detail(visibility=visibility, reveal=reveal, slug=slug)
+        detail = selectors.title_detail(visibility=visibility, reveal=asked.union(remembered), slug=slug)
     except selectors.TitleNotFound as exc:
         if exc.hidden is not None and exc.hidden.reason == "rules":  # the viewer's own rule: say which, no facts
             response = render(request, "catalog/title_hidden.html", {"hidden": exc.hidden, "slug": slug})
@@ -37,5 +38,7 @@ def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "d": detail,
             "timeline": timeline_svg(detail),
             "reveal_all_url": "?reveal=all",
+            "remembered": remembered,
+            "may_remember": asked.adds_to(remembered) and not visibility.shows_every_spoiler,
         },
     )

@@ -14,7 +14,7 @@ from django.test import Client
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import AGE_GATED_RATINGS
 from shuraba.catalog.models import FormulaStage, Title, TitleTag
-from tests.urlmap import concrete_urls, url_patterns
+from tests.urlmap import SIGNED_IN_ONLY, concrete_urls, signed_in_urls, url_patterns
 
 PATTERNS = sorted(name for name, _ in url_patterns())
 
@@ -48,6 +48,9 @@ def test_unverified_visitor_never_sees_gated_titles_or_spoilers(unverified: Clie
     markers, spoilers = _gated_markers(), _spoiler_texts()
     for url in concrete_urls()[pattern]:
         status, body = _fetch(unverified, url)
+        if pattern in SIGNED_IN_ONLY:
+            assert (status, unverified.get(url)["Location"].split("?")[0]) == (302, "/accounts/login/"), url
+            continue
         if any(url.rstrip("/").endswith(slug) for slug in gated) or url.rstrip("/").split("/")[-1] in {
             str(t.pk) for t in Title.objects.filter(slug__in=gated)
         }:
@@ -64,8 +67,18 @@ def test_adult_sees_gated_titles_but_still_no_spoilers(adult: Client, pattern: s
     spoilers = _spoiler_texts()
     for url in concrete_urls()[pattern]:
         status, body = _fetch(adult, url)
-        assert status == 200, url
+        assert status == (302 if pattern in SIGNED_IN_ONLY else 200), url
         assert not [s for s in spoilers if s in body], f"{url} shows an unrevealed stage note"
+
+
+@pytest.mark.parametrize("pattern", sorted(signed_in_urls()))
+def test_signed_in_reader_pages_show_no_gated_titles_or_spoilers(reader_client: Client, pattern: str) -> None:
+    markers, spoilers = _gated_markers(), _spoiler_texts()
+    for url in signed_in_urls()[pattern]:
+        status, body = _fetch(reader_client, url)
+        assert status in {200, 302}, url  # the password "set" page sends a reader with a password to "change"
+        assert not [m for m in markers if m in body], url
+        assert not [s for s in spoilers if s in body], url
 
 
 def test_adult_lists_include_gated_titles(adult: Client, unverified: Client) -> None:
@@ -128,8 +141,16 @@ def test_reveal_all_in_the_api_shows_ending_and_spoiler_tags(unverified: Client,
 
 
 def test_global_spoiler_setting_reveals_everywhere(unverified: Client, open_title: Title) -> None:
-    assert unverified.post("/settings/", {"reveal_spoilers": "on"}).status_code == 302
+    assert unverified.post("/settings/", {"spoilers": "all"}).status_code == 302
     note = open_title.stages.get(stage="resolution").note
+    assert note in unverified.get(f"/titles/{open_title.slug}/").content.decode()
+    assert unverified.post("/settings/", {"spoilers": "none"}).status_code == 302
+    assert note not in unverified.get(f"/titles/{open_title.slug}/").content.decode()
+
+
+def test_the_old_yes_no_spoiler_field_still_means_all_or_none(unverified: Client, open_title: Title) -> None:
+    note = open_title.stages.get(stage="resolution").note
+    assert unverified.post("/settings/", {"reveal_spoilers": "on"}).status_code == 302
     assert note in unverified.get(f"/titles/{open_title.slug}/").content.decode()
     assert unverified.post("/settings/", {"reveal_spoilers": "off"}).status_code == 302
     assert note not in unverified.get(f"/titles/{open_title.slug}/").content.decode()

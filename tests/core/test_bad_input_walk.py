@@ -99,6 +99,8 @@ def test_forms_refuse_garbage_with_400(unverified: Client) -> None:
     for url, data in [
         ("/age-gate/", {"confirm": "maybe"}),
         ("/settings/", {"reveal_spoilers": "sometimes"}),
+        ("/settings/", {"spoilers": "major"}),
+        ("/settings/", {}),
         ("/age-gate/", {}),
     ]:
         response = unverified.post(url, data)

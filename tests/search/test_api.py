@@ -50,7 +50,7 @@ def test_facets_never_count_gated_titles_and_hide_spoiler_axes(unverified: Clien
 
 
 def test_spoiler_facets_appear_for_a_viewer_who_shows_spoilers(unverified: Client) -> None:
-    unverified.post("/settings/", {"reveal_spoilers": "on"})
+    unverified.post("/settings/", {"spoilers": "all"})
     data = unverified.get("/api/v1/search").json()
     assert sum(data["facets"]["ending"].values()) > 0
 

@@ -34,7 +34,7 @@ def test_a_viewer_who_shows_spoilers_finds_them_and_exclusions_always_apply(unve
     slug, hidden = _spoiler_tagged()
     excluded = {i["slug"] for i in unverified.get("/api/v1/search", {"exclude": slug, "per_page": 100}).json()["items"]}
     assert excluded.isdisjoint(hidden)
-    unverified.post("/settings/", {"reveal_spoilers": "on"})
+    unverified.post("/settings/", {"spoilers": "all"})
     listed = {i["slug"] for i in unverified.get("/api/v1/search", {"include": slug, "per_page": 100}).json()["items"]}
     visible = set(
         Title.objects.filter(slug__in=hidden, content_rating__in=["all-ages", "teen", "mature"]).values_list(
@@ -65,7 +65,7 @@ def test_a_resolution_stage_marked_no_spoiler_is_still_hidden(unverified: Client
 def test_the_ending_glossary_page_counts_nothing_for_a_viewer_hiding_spoilers(unverified: Client) -> None:
     assert " title" not in unverified.get("/taxonomy/ending/").content.decode().split("<dl")[1].split("</dl>")[0]
     assert "title" in unverified.get("/taxonomy/subgenre/").content.decode().split("<dl")[1]
-    unverified.post("/settings/", {"reveal_spoilers": "on"})
+    unverified.post("/settings/", {"spoilers": "all"})
     assert " titles" in unverified.get("/taxonomy/ending/").content.decode()
 
 
