@@ -191,7 +191,13 @@ def test_export_holds_the_account_its_choices_and_reveals(
         }
     ]
     assert "password" not in response.content.decode()
-    assert set(export_sections(user=reader)) == {"account", "age_confirmation", "spoilers", "title_reveals"}
+    assert set(export_sections(user=reader)) == {
+        "account",
+        "age_confirmation",
+        "spoilers",
+        "title_reveals",
+        "avoid_rules",
+    }
 
 
 def test_export_and_delete_need_a_signed_in_reader(unverified: Client) -> None:
