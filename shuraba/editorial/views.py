@@ -4,11 +4,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from shuraba.accounts import policies
 from shuraba.accounts.policies import Hidden, Visibility
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog import selectors
-from shuraba.catalog.models import Title
 from shuraba.core.errors import BadQuery
 from shuraba.core.markup import markdown_render
 from shuraba.editorial.models import GuidePage
@@ -104,11 +102,12 @@ def taxonomy_axis(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _rules_notes(visibility: Visibility) -> tuple[Hidden, ...]:
-    """The catalog-wide note on the viewer's avoid rules, for pages whose counts span the catalog."""
+    """The catalog-wide note on the viewer's avoid rules, for pages whose counts span the catalog (the
+    engine's count of the unfiltered search, cached per visibility until the catalog changes)."""
     if not visibility.rules:
         return ()
-    total, counts = policies.rules_hidden_counts(visibility, Title.objects.all())
-    return (policies.rules_note(total, counts),)
+    page = title_search(visibility=visibility, query=SearchQuery(per_page=1), facets=False, cards=False)
+    return tuple(h for h in page.hidden if h.reason == "rules")
 
 
 def _browse_url(axis_key: str, value_key: str) -> str:
