@@ -3,7 +3,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -54,17 +55,28 @@ def _get(request: HttpRequest, *, slug: str | None = None, pk: int | None = None
 
 
 @router.get(
-    "/titles/{int:title_id}", response={200: TitleDetailOut, 400: ErrorOut, 404: ErrorOut}, summary="One title by id"
+    "/titles/by-slug/{slug}",
+    response={200: TitleDetailOut, 400: ErrorOut, 404: ErrorOut},
+    summary="One title by slug",
+    operation_id="shuraba_catalog_api_title_by_slug",
 )
-def title_by_id(request: HttpRequest, title_id: int) -> dict[str, Any]:
+def title_by_slug(request: HttpRequest, slug: str) -> dict[str, Any]:
     """`?reveal=` takes a comma list of `all`, `tags` and stage keys (`revelation`, `resolution`, …);
     without it spoiler tags, the revelation and the ending are absent from the body."""
-    return _get(request, pk=title_id)
+    return _get(request, slug=slug)
 
 
 @router.get(
-    "/titles/by-slug/{slug}", response={200: TitleDetailOut, 400: ErrorOut, 404: ErrorOut}, summary="One title by slug"
+    "/titles/{int:title_id}",
+    response={308: None, 400: ErrorOut, 404: ErrorOut},
+    summary="Moved: one title by its former numeric id",
+    deprecated=True,
+    operation_id="shuraba_catalog_api_title_by_id",
 )
-def title_by_slug(request: HttpRequest, slug: str) -> dict[str, Any]:
-    """Same as by id; `?reveal=` as there."""
-    return _get(request, slug=slug)
+def title_by_id(request: HttpRequest, title_id: int) -> HttpResponse:
+    """Responses no longer carry numeric ids; an id kept from before redirects (308, the query string kept) to
+    `/api/v1/titles/by-slug/{slug}` when the viewer may see that title, and is 404 otherwise."""
+    slug = _get(request, pk=title_id)["slug"]  # the title's own checks: parameters, visibility (404)
+    target = reverse("api-1:title_by_slug", kwargs={"slug": slug})
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target, preserve_request=True)
