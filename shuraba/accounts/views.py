@@ -16,7 +16,7 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def age_gate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         choice = request.POST.get("confirm")
@@ -36,7 +36,7 @@ def age_gate(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/age_gate.html", {"next": _next_url(request)})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reader_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         choice = request.POST.get("reveal_spoilers")
