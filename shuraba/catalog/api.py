@@ -8,13 +8,27 @@ from django.urls import reverse
 from ninja import Router
 from ninja.errors import HttpError
 
-from shuraba.accounts.policies import reveal_parse, visibility_from_request
+from shuraba.accounts.policies import REVEAL_TOKENS, reveal_parse, visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.catalog.cards import card_item
 from shuraba.catalog.schemas import ErrorOut, TitleDetailOut
 from shuraba.core.errors import BadQuery
 
 router = Router(tags=["titles"])
+REVEAL = {
+    "parameters": [
+        {
+            "name": "reveal",
+            "in": "query",
+            "required": False,
+            "description": "spoilers to show on this title: `all`, `tags`, or formula stages (`revelation` shows the "
+            "revelation axis, `resolution` the ending)",
+            "style": "form",
+            "explode": False,
+            "schema": {"type": "array", "items": {"type": "string", "enum": list(REVEAL_TOKENS)}},
+        }
+    ]
+}
 FICTIONAL_NOTICE = "Fictional: written for shuraba's sample catalog; not a real work."
 
 
@@ -59,6 +73,7 @@ def _get(request: HttpRequest, *, slug: str | None = None, pk: int | None = None
     response={200: TitleDetailOut, 400: ErrorOut, 404: ErrorOut},
     summary="One title by slug",
     operation_id="shuraba_catalog_api_title_by_slug",
+    openapi_extra=REVEAL,
 )
 def title_by_slug(request: HttpRequest, slug: str) -> dict[str, Any]:
     """`?reveal=` takes a comma list of `all`, `tags` and stage keys (`revelation`, `resolution`, …);
@@ -72,6 +87,7 @@ def title_by_slug(request: HttpRequest, slug: str) -> dict[str, Any]:
     summary="Moved: one title by its former numeric id",
     deprecated=True,
     operation_id="shuraba_catalog_api_title_by_id",
+    openapi_extra=REVEAL,
 )
 def title_by_id(request: HttpRequest, title_id: int) -> HttpResponse:
     """Responses no longer carry numeric ids; an id kept from before redirects (308, the query string kept) to
