@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +41,35 @@ def _env_bool(name: str, *, default: bool) -> bool:
     if value.strip().lower() not in BOOLEANS:
         raise ImproperlyConfigured(f"{name} must be 1 or 0 (or true/false, yes/no, on/off), got {value[:40]!r}")
     return BOOLEANS[value.strip().lower()]
+
+
+MAX_HSTS_SECONDS = 2 * 365 * 24 * 3600  # two years, the preload list's recommendation; more is a typo
+
+
+def _hsts_seconds() -> int:
+    """SHURABA_HSTS_SECONDS: how long browsers must come back over HTTPS only (0: no HSTS header)."""
+    value = os.environ.get("SHURABA_HSTS_SECONDS", "0").strip() or "0"
+    if not (value.isascii() and value.isdigit() and int(value) <= MAX_HSTS_SECONDS):
+        raise ImproperlyConfigured(
+            f"SHURABA_HSTS_SECONDS must be a whole number of seconds from 0 to {MAX_HSTS_SECONDS} "
+            f"(31536000 is a year), got {value[:40]!r}"
+        )
+    return int(value)
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """SHURABA_PROXY_SSL_HEADER: the header the TLS proxy sets to `https` (`X-Forwarded-Proto`), as Django's
+    SECURE_PROXY_SSL_HEADER (("HTTP_X_FORWARDED_PROTO", "https")). Trust it only behind a proxy that sets it."""
+    value = os.environ.get("SHURABA_PROXY_SSL_HEADER", "").strip()
+    if not value:
+        return None
+    name, _, expected = (part.strip() for part in value.partition(":"))
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}", name) or not re.fullmatch(r"[a-z]{0,16}", expected):
+        raise ImproperlyConfigured(
+            f"SHURABA_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, optionally with the value "
+            f"that means HTTPS (X-Forwarded-Proto: https, the default value), got {value[:40]!r}"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), expected or "https"
 
 
 MIN_SEARCH_CACHE_MB = 16  # below this the joined names and sort orders would be rebuilt on every search
@@ -103,6 +134,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shuraba.core.middleware.HeadAsGetMiddleware",
+    "shuraba.core.middleware.PrivateCacheMiddleware",  # above the session's, which adds Vary: Cookie
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shuraba.accounts.middleware.RulesKeptMiddleware",  # below the session: its response runs first
     "django.middleware.common.CommonMiddleware",
@@ -197,6 +231,28 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no inline
+# script, style or eval anywhere (htmx is configured not to need them: base.html's htmx-config). Images may
+# be data: URLs, which the admin's and Swagger UI's stylesheets use for their icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+SECURE_HSTS_SECONDS = _hsts_seconds()
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SHURABA_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = _env_bool("SHURABA_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = _env_bool("SHURABA_SSL_REDIRECT", default=False)
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
 
 
 def env_choice(name: str, value: str | None, *, choices: tuple[str, ...], default: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from django.test import Client
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
+from tests.served import site_served
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -122,3 +124,15 @@ def open_title(db: None) -> Title:
     )
     assert title is not None
     return title
+
+
+@pytest.fixture(scope="session")
+def served_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the served site lives: its data directory is `data/` in here, its server log `server.log`."""
+    return tmp_path_factory.mktemp("served-site")
+
+
+@pytest.fixture(scope="session")
+def served_site(served_root: Path) -> Iterator[str]:
+    """The real site under gunicorn (tests/served.py), one per test session; its base URL."""
+    yield from site_served(served_root)

@@ -360,8 +360,9 @@ def _hidden_notes(visibility: Visibility, spoiler_dimensions: tuple[str, ...]) -
         notes.append(
             Hidden(
                 "spoilers",
-                "Filters on endings and revelations work, but their counts are not shown, so no count gives an "
-                f"ending away ({', '.join(spoiler_dimensions)}).",
+                "Filters on endings and revelations work without showing their counts or which value matched; "
+                "the titles that pass such a filter are still listed, so filtering on one ending shows which "
+                f"titles have it ({', '.join(spoiler_dimensions)}).",
             )
         )
     return tuple(notes)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shuraba.accounts import selectors, services
 from shuraba.accounts.models import SpoilerChoice, User
@@ -37,7 +37,7 @@ def _next_url(request: HttpRequest, default: str = "/") -> str:
     return default
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def age_gate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         choice = request.POST.get("confirm")
@@ -74,7 +74,7 @@ def _settings_page(request: HttpRequest, *, error: str = "", status: int = 200) 
     return render(request, "accounts/settings.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reader_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         spoilers = _spoilers_posted(request)
@@ -113,7 +113,7 @@ def _account(request: HttpRequest) -> User:
 
 
 @login_required
-@require_GET
+@require_safe
 def data_export(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(selectors.account_export(user=_account(request)), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="shuraba-account.json"'
@@ -165,7 +165,7 @@ def _rules_page(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def avoid_rules(request: HttpRequest) -> HttpResponse:
     """`/settings/avoid/`: a `rules` field (one rule per line) and a `presets` checkbox per preset; or an
     `import` file (the JSON that `export` gives). Nothing is saved unless every rule reads."""
@@ -210,7 +210,7 @@ def avoid_preset_switch(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_next_url(request))
 
 
-@require_GET
+@require_safe
 def avoid_rules_export(request: HttpRequest) -> HttpResponse:
     ruleset = services.avoid_rules_read(request=request)
     body = json.dumps({"format": RULES_FILE_FORMAT, **ruleset.as_json()}, ensure_ascii=False, indent=2)

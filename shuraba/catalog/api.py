@@ -3,11 +3,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 from ninja import Router
 from ninja.errors import HttpError
 
-from shuraba.accounts.policies import reveal_parse
+from shuraba.accounts.policies import REVEAL_TOKENS, reveal_parse
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.catalog.cards import card_item
@@ -15,6 +16,20 @@ from shuraba.catalog.schemas import ErrorOut, TitleDetailOut
 from shuraba.core.errors import BadQuery
 
 router = Router(tags=["titles"])
+REVEAL = {
+    "parameters": [
+        {
+            "name": "reveal",
+            "in": "query",
+            "required": False,
+            "description": "spoilers to show on this title: `all`, `tags`, or formula stages (`revelation` shows the "
+            "revelation axis, `resolution` the ending)",
+            "style": "form",
+            "explode": False,
+            "schema": {"type": "array", "items": {"type": "string", "enum": list(REVEAL_TOKENS)}},
+        }
+    ]
+}
 FICTIONAL_NOTICE = "Fictional: written for shuraba's sample catalog; not a real work."
 
 
@@ -57,22 +72,31 @@ def _get(request: HttpRequest, *, slug: str | None = None, pk: int | None = None
 
 
 @router.get(
-    "/titles/{int:title_id}",
-    response={200: TitleDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="One title by id",
-)
-def title_by_id(request: HttpRequest, title_id: int) -> dict[str, Any]:
-    """`?reveal=` takes a comma list of `all`, `tags` and stage keys (`revelation`, `resolution`, …);
-    without it spoiler tags, the revelation and the ending are absent from the body. A title the viewer's
-    avoid rules hide answers 403 naming the rule; one behind the age gate answers 404, as a missing one."""
-    return _get(request, pk=title_id)
-
-
-@router.get(
     "/titles/by-slug/{slug}",
     response={200: TitleDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="One title by slug",
+    operation_id="shuraba_catalog_api_title_by_slug",
+    openapi_extra=REVEAL,
 )
 def title_by_slug(request: HttpRequest, slug: str) -> dict[str, Any]:
-    """Same as by id; `?reveal=` as there."""
+    """`?reveal=` takes a comma list of `all`, `tags` and stage keys (`revelation`, `resolution`, …);
+    without it spoiler tags, the revelation and the ending are absent from the body. A title the viewer's
+    avoid rules hide answers 403 naming the rule; one behind the age gate answers 404, as a missing one."""
     return _get(request, slug=slug)
+
+
+@router.get(
+    "/titles/{int:title_id}",
+    response={308: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Moved: one title by its former numeric id",
+    deprecated=True,
+    operation_id="shuraba_catalog_api_title_by_id",
+    openapi_extra=REVEAL,
+)
+def title_by_id(request: HttpRequest, title_id: int) -> HttpResponse:
+    """Responses no longer carry numeric ids; an id kept from before redirects (308, the query string kept) to
+    `/api/v1/titles/by-slug/{slug}` when the viewer may see that title, and is 404 otherwise."""
+    slug = _get(request, pk=title_id)["slug"]  # the title's own checks: parameters, visibility (404)
+    target = reverse("api-1:title_by_slug", kwargs={"slug": slug})
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target, preserve_request=True)

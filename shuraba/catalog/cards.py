@@ -57,13 +57,15 @@ def card_subgenres_pick(values: Iterable[tuple[float, int, str]]) -> tuple[str, 
 
 
 def card_item(card: TitleCard | tuple[int, tuple[Any, ...]], *, description: bool = False) -> dict[str, Any]:
-    """A card as the API sends it: its fields (a TitleCard, or an id and the index's tuple), plus its URL."""
+    """A card as the API sends it: its fields (a TitleCard, or an id and the index's tuple), plus its URL.
+    Never the database id: ids are sequential, so their gaps would count the titles this viewer may not see;
+    the slug is the public identifier."""
     if isinstance(card, TitleCard):
-        item = {f.name: getattr(card, f.name) for f in fields(TitleCard)}
+        item = {f.name: getattr(card, f.name) for f in fields(TitleCard) if f.name != "id"}
         if not description:
             item.pop("description")
     else:
-        item = {"id": card[0], **dict(zip(CARD_FIELDS, card[1], strict=True))}
+        item = dict(zip(CARD_FIELDS, card[1], strict=True))
     item["subgenres"], item["tags"] = list(item["subgenres"]), list(item["tags"])
     item["url"] = reverse("title-detail", kwargs={"slug": item["slug"]})
     return item

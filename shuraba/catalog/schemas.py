@@ -4,8 +4,7 @@ from ninja import Schema
 
 
 class TitleCardOut(Schema):
-    id: int
-    slug: str
+    slug: str  # the public identifier (no database id: sequential ids would count hidden titles)
     title: str
     format: str
     status: str

@@ -247,6 +247,8 @@ def _stages(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[Stage
         visible = policies.stage_shown(visibility, reveal, stage=key, level=level)
         if row is None and visible:
             continue
+        if key in ALWAYS_SPOILER_STAGES and not visible:
+            level = "major"  # hidden, a minor row must read as a missing one does: its level would tell them apart
         result.append(
             StageShown(
                 key=key,
@@ -280,7 +282,9 @@ def title_detail(
 ) -> TitleDetail:
     title = _title_get(visibility, slug=slug, pk=pk)
     tags, hidden_tags = _tags(title, visibility, reveal)
-    sources = sorted({r.source for r in title.axis_values.all()} | {r.source for r in title.title_tags.all()})
+    axes = _axes(title, visibility, reveal)
+    # Only the sources of facts this viewer sees: one that gave only a hidden fact would say a fact is hidden.
+    sources = sorted({v.source for a in axes for v in a.values} | {t.source for t in tags})
     return TitleDetail(
         card=_card(title),
         facts=_facts(title),
@@ -290,7 +294,7 @@ def title_detail(
             for c in title.credits.all()
         ),
         external_ids=tuple((e.source, e.external_id, e.url) for e in title.external_ids.all()),
-        axes=_axes(title, visibility, reveal),
+        axes=axes,
         length=length_class(chapters=title.chapters, format=title.format),
         tags=tuple(t for t in tags if t.category != "content-warning"),
         warnings=tuple(t for t in tags if t.category == "content-warning"),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shuraba.accounts.policies import reveal_parse, reveal_remembered, rules_waived
 from shuraba.accounts.viewers import visibility_from_request
@@ -11,7 +11,7 @@ from shuraba.catalog.timeline import timeline_svg
 from shuraba.core.errors import BadQuery
 
 
-@require_GET
+@require_safe
 def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
     unknown = set(request.GET) - {"reveal", "show"}
     if unknown:

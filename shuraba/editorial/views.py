@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shuraba.accounts.policies import Hidden, Visibility
 from shuraba.accounts.viewers import visibility_from_request
@@ -21,7 +21,7 @@ def _no_params(request: HttpRequest) -> None:
         raise BadQuery(next(iter(request.GET))[:40], "this page takes no query parameters")
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     _no_params(request)
     visibility = visibility_from_request(request)
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def guide_index(request: HttpRequest) -> HttpResponse:
     _no_params(request)
     return render(
@@ -54,7 +54,7 @@ def guide_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
     _no_params(request)
     page = get_object_or_404(GuidePage, slug=slug, published=True)
@@ -72,7 +72,7 @@ def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def taxonomy_index(request: HttpRequest) -> HttpResponse:
     _no_params(request)
     return render(
@@ -86,7 +86,7 @@ def taxonomy_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def taxonomy_axis(request: HttpRequest, key: str) -> HttpResponse:
     _no_params(request)
     axis = get_object_or_404(Axis.objects.prefetch_related("values"), key=key)
@@ -119,7 +119,7 @@ def _browse_url(axis_key: str, value_key: str) -> str:
     return f"/browse/?{axis_key}={value_key}"
 
 
-@require_GET
+@require_safe
 def tag_index(request: HttpRequest) -> HttpResponse:
     _no_params(request)
     visibility = visibility_from_request(request)
@@ -135,7 +135,7 @@ def tag_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     _no_params(request)
     tag = Tag.objects.select_related("category").filter(slug=slug).first()

@@ -34,7 +34,16 @@ def request_params(request: HttpRequest) -> dict[str, list[str]]:
 
 
 LIST_PARAMS = ("include", "tag", "exclude")
-SCALAR_PARAMS = ("include_mode", "exclude_mode", "min_relevance", "q", "query", "sort", "page", "per_page")
+# The parameters with a fixed value set (the first is the default) and the whole-number ones (low, high,
+# default): the parser reads them from here, and so does the OpenAPI schema (search/openapi.py).
+CHOICES: dict[str, tuple[str, ...]] = {"include_mode": ("all", "any"), "exclude_mode": ("any", "all"), "sort": SORTS}
+MAX_PAGE = 1_000_000
+NUMBERS: dict[str, tuple[int, int, int]] = {
+    "min_relevance": (0, 100, 0),
+    "page": (1, MAX_PAGE, 1),
+    "per_page": (1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
+}
+SCALAR_PARAMS = (*CHOICES, *NUMBERS, "q", "query")
 RANGE_ALIASES = {f"{name}_{end}": (name, end) for name in RANGES for end in ("min", "max")}
 KNOWN = frozenset((*LIST_PARAMS, *SCALAR_PARAMS, *DIMENSIONS, *RANGES, *RANGE_ALIASES))
 MAX_Q_LENGTH = 200
@@ -51,7 +60,8 @@ def _scalar(params: Params, name: str) -> str:
     return values[0].strip() if values else ""
 
 
-def _int(params: Params, name: str, low: int, high: int, default: int) -> int:
+def _int(params: Params, name: str) -> int:
+    low, high, default = NUMBERS[name]
     raw = _scalar(params, name)
     if not raw:
         return default
@@ -60,8 +70,9 @@ def _int(params: Params, name: str, low: int, high: int, default: int) -> int:
     return int(raw)
 
 
-def _choice(params: Params, name: str, allowed: Sequence[str], default: str) -> str:
-    raw = _scalar(params, name) or default
+def _choice(params: Params, name: str) -> str:
+    allowed = CHOICES[name]
+    raw = _scalar(params, name) or allowed[0]
     if raw not in allowed:
         raise BadQuery(name, f"must be one of {', '.join(allowed)}, got {raw[:40]!r}")
     return raw
@@ -135,16 +146,16 @@ def _query_from_params(params: Params, vocab: Vocabulary) -> SearchQuery:
         raise BadQuery("q", f"at most {MAX_Q_LENGTH} characters")
     from_params = SearchQuery.build(
         include_tags=include,
-        include_mode=_choice(params, "include_mode", ("all", "any"), "all"),
+        include_mode=_choice(params, "include_mode"),
         exclude_tags=exclude,
-        exclude_mode=_choice(params, "exclude_mode", ("any", "all"), "any"),
-        min_relevance=_int(params, "min_relevance", 0, 100, 0),
+        exclude_mode=_choice(params, "exclude_mode"),
+        min_relevance=_int(params, "min_relevance"),
         values=_values(params, vocab),
         ranges=_ranges(params, vocab),
         q=q,
-        sort=_choice(params, "sort", SORTS, "relevance"),
-        page=_int(params, "page", 1, 1_000_000, 1),
-        per_page=_int(params, "per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
+        sort=_choice(params, "sort"),
+        page=_int(params, "page"),
+        per_page=_int(params, "per_page"),
     )
     text = _scalar(params, "query")
     return query_merge(query_parse(text, vocab), from_params) if text else from_params

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from shuraba.accounts.viewers import visibility_from_request
@@ -105,7 +106,8 @@ def _url(query: SearchQuery, page: int) -> str:
     return "?" + urlencode(query_params(query, page=page))
 
 
-@require_GET
+@require_safe
+@vary_on_headers("HX-Request")  # one URL, two bodies: the full page, or htmx's results fragment
 def browse(request: HttpRequest) -> HttpResponse:
     page = title_search_params(visibility=visibility_from_request(request), params=request_params(request))
     query = page.query

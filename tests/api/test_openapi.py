@@ -14,7 +14,7 @@ from config.api import api
 SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
 
 
-def test_openapi_schema_matches_the_committed_snapshot() -> None:
+def test_openapi_schema_matches_the_committed_snapshot(db: None) -> None:
     current = json.dumps(api.get_openapi_schema(), indent=2, sort_keys=True) + "\n"
     if os.environ.get("SHURABA_UPDATE_SNAPSHOT"):
         SNAPSHOT.write_text(current)
@@ -22,7 +22,7 @@ def test_openapi_schema_matches_the_committed_snapshot() -> None:
     assert current == SNAPSHOT.read_text(), "the API changed: review it, then regenerate the snapshot"
 
 
-def test_every_endpoint_is_documented() -> None:
+def test_every_endpoint_is_documented(db: None) -> None:
     paths = api.get_openapi_schema()["paths"]
     assert set(paths) == {
         "/api/v1/titles",

@@ -18,8 +18,11 @@ def test_titles_list_pages_through_every_visible_title(unverified: Client) -> No
     assert seen == sorted(seen, key=lambda s: Title.objects.get(slug=s).title)
 
 
-def test_title_detail_by_id_and_slug_agree(unverified: Client, open_title: Title) -> None:
-    by_id = unverified.get(f"/api/v1/titles/{open_title.pk}").json()
+def test_a_former_numeric_id_redirects_to_the_slug_keeping_the_query(unverified: Client, open_title: Title) -> None:
+    moved = unverified.get(f"/api/v1/titles/{open_title.pk}", {"reveal": "resolution"})
+    assert moved.status_code == 308
+    assert moved["Location"] == f"/api/v1/titles/by-slug/{open_title.slug}?reveal=resolution"
+    by_id = unverified.get(f"/api/v1/titles/{open_title.pk}", follow=True).json()
     by_slug = unverified.get(f"/api/v1/titles/by-slug/{open_title.slug}").json()
     assert by_id == by_slug
     assert by_id["fictional_notice"]
@@ -53,3 +56,23 @@ def test_taxonomy_endpoint_serves_definitions(unverified: Client) -> None:
     assert axes["ending"]["spoiler"] is True
     assert all(v["definition"] for v in axes["subgenre"]["values"])
     assert {t["kind"] for t in data["terms"]} == {"stage", "spoiler-level", "severity"}
+
+
+def test_a_former_id_of_a_hidden_title_is_a_404_like_a_missing_one(unverified: Client) -> None:
+    gated = Title.objects.filter(content_rating="explicit").order_by("pk").first()
+    assert gated is not None
+    missing = Title.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    hidden, absent = unverified.get(f"/api/v1/titles/{gated.pk}"), unverified.get(f"/api/v1/titles/{missing + 1}")
+    assert hidden.status_code == absent.status_code == 404
+    assert hidden.json() == absent.json()
+
+
+def test_no_response_carries_a_sequential_database_id(adult: Client, open_title: Title) -> None:
+    pks = set(Title.objects.values_list("pk", flat=True))
+    listed = adult.get("/api/v1/titles", {"per_page": 100}).json()["items"]
+    searched = adult.get("/api/v1/search", {"per_page": 100}).json()["items"]
+    detail = adult.get(f"/api/v1/titles/by-slug/{open_title.slug}").json()
+    for item in [*listed, *searched, detail]:
+        assert "id" not in item
+        assert item["slug"]
+    assert len(listed) == len(pks)

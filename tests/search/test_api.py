@@ -19,7 +19,8 @@ def test_search_response_shape_and_text_form(unverified: Client) -> None:
     assert set(data) == {"total", "page", "per_page", "items", "facets", "query", "hidden"}
     assert data["query"] == "drama ending:!tragedy intensity:..3"
     assert data["total"] == len(data["items"]) or data["total"] > data["per_page"]
-    assert {"id", "slug", "title", "url"} <= set(data["items"][0])
+    assert {"slug", "title", "url"} <= set(data["items"][0])
+    assert "id" not in data["items"][0]
     assert sum(data["facets"]["content_rating"].values()) == data["total"]
 
 

@@ -88,4 +88,4 @@ def test_a_card_never_shows_a_spoiler_or_a_warning() -> None:
 
 
 def test_the_api_schema_of_a_card_is_the_card() -> None:
-    assert set(TitleCardOut.model_fields) == {"id", "url", *CARD_FIELDS}
+    assert set(TitleCardOut.model_fields) == {"url", *CARD_FIELDS}

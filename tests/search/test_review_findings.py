@@ -56,7 +56,9 @@ def test_a_resolution_stage_marked_no_spoiler_is_still_hidden(unverified: Client
     )
     assert "PROBE" not in unverified.get(f"/titles/{open_title.slug}/").content.decode()
     stage = next(
-        s for s in unverified.get(f"/api/v1/titles/{open_title.pk}").json()["stages"] if s["key"] == "resolution"
+        s
+        for s in unverified.get(f"/api/v1/titles/by-slug/{open_title.slug}").json()["stages"]
+        if s["key"] == "resolution"
     )
     assert stage["hidden"] is True
     assert stage["note"] == ""

@@ -1,0 +1,60 @@
+"""What a title page must not give away: a hidden stage's level, or a source that only gave hidden facts."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from shuraba.catalog import services
+from shuraba.catalog.models import Title, TitleTag
+from shuraba.taxonomy.models import Tag
+
+
+def _page(client: Client, title: Title) -> str:
+    response = client.get(f"/titles/{title.slug}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _revelation(client: Client, title: Title) -> dict[str, object]:
+    stages = client.get(f"/api/v1/titles/by-slug/{title.slug}").json()["stages"]
+    return next(s for s in stages if s["key"] == "revelation")
+
+
+def test_a_hidden_minor_revelation_stage_reads_exactly_like_a_missing_one(
+    unverified: Client, open_title: Title
+) -> None:
+    services.title_stage_remove(title=open_title, stage="revelation", source="editor")
+    missing_page, missing_api = _page(unverified, open_title), _revelation(unverified, open_title)
+    services.title_stage_set(
+        title=open_title,
+        stage="revelation",
+        chapter_start=3,
+        chapter_end=4,
+        note="PROBE she reads the messages",
+        spoiler="minor",
+        source="editor",
+    )
+    hidden_page, hidden_api = _page(unverified, open_title), _revelation(unverified, open_title)
+    assert hidden_api == missing_api
+    assert hidden_api["hidden"] is True
+    assert hidden_page == missing_page
+    # Shown once asked for: the row is there, so the test compared a real hidden stage.
+    assert "PROBE" in unverified.get(f"/titles/{open_title.slug}/?reveal=revelation").content.decode()
+
+
+def test_sources_list_only_sources_of_facts_the_viewer_sees(unverified: Client, open_title: Title) -> None:
+    taken = set(TitleTag.objects.filter(title=open_title).values_list("tag_id", flat=True))
+    tag = Tag.objects.exclude(pk__in=taken).exclude(category__key="content-warning").order_by("slug").first()
+    assert tag is not None
+    services.title_tag_set(title=open_title, tag_slug=tag.slug, relevance=80, spoiler="major", source="import:probe")
+    assert "import:probe" not in _page(unverified, open_title)
+    revealed = unverified.get(f"/titles/{open_title.slug}/?reveal=tags").content.decode()
+    assert "Sources of this profile:" in revealed
+    assert "import:probe" in revealed.split("Sources of this profile:", 1)[1].split("</p>", 1)[0]
+
+
+def test_the_browse_note_says_an_ending_filter_shows_which_titles_have_that_ending(unverified: Client) -> None:
+    note = unverified.get("/api/v1/search", {"ending": "tragedy"}).json()["hidden"]
+    text = " ".join(h["why"] for h in note)
+    assert "no count gives" not in text
+    assert "filtering on one ending shows which titles have it" in text
