@@ -6,6 +6,7 @@ benchmarks/results/<subcommand>-<scale>.json; none of them fails on a time (STYL
     python benchmarks/search_bench.py http --scale synthetic-200k
     python benchmarks/search_bench.py tantivy --scale synthetic-200k
     python benchmarks/search_bench.py postgres --scale synthetic-200k
+    python benchmarks/search_bench.py rules --scale synthetic-200k
 
 Fill the databases first with benchmarks/generate.py (see benchmarks/README.md).
 """
@@ -21,7 +22,7 @@ from common import data_dir, django_setup
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("inprocess", "http", "tantivy", "postgres"):
+    for name in ("inprocess", "http", "tantivy", "postgres", "rules"):
         command = sub.add_parser(name)
         command.add_argument("--scale", default="real", help="real, synthetic-200k or synthetic-<N>")
         command.add_argument("--rounds", type=int, default=5, help="rounds over the whole mix")
@@ -31,8 +32,13 @@ def _arguments() -> argparse.Namespace:
                 "--reference-limit", type=int, default=None, help="at most this many reference queries"
             )
             command.add_argument("--time-limit", type=float, default=120.0, help="seconds per reference query")
-        if name == "http":
+        if name in ("http", "rules"):
             command.add_argument("--workers", type=int, default=2)
+        if name == "rules":
+            command.add_argument("--parts", default="mix,change,http", help="any of mix, change, http (comma list)")
+            command.add_argument("--changes", type=int, default=30, help="rule changes per series")
+            command.add_argument("--requests", type=int, default=200, help="HTTP requests of each kind")
+        if name == "http":
             command.add_argument("--concurrency", type=int, default=8, help="client threads in throughput rounds")
             command.add_argument("--seconds", type=float, default=10.0, help="length of one throughput round")
             command.add_argument(
@@ -58,6 +64,11 @@ def main() -> None:
         os.environ["SHURABA_SEARCH_CACHE_RESULTS"] = "0"
     database = "postgres" if os.environ.get("DATABASE_URL") else "sqlite"
     django_setup(args.scale, database=database)
+    if args.command == "rules":
+        import bench_rules  # noqa: PLC0415 (each subcommand imports only what it needs)
+
+        bench_rules.run(args, data_dir(args.scale))
+        return
     if args.command == "http":
         import bench_http  # noqa: PLC0415 (each subcommand imports only what it needs)
 

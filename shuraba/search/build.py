@@ -50,10 +50,12 @@ def _rows(sql: str, low: int, high: int, *, floats: bool = False) -> np.ndarray:
 
 
 def _groups(keys: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-    """(key, positions) for each distinct key."""
+    """(key, positions) for each distinct key; none for no keys (a chunk of titles without warnings)."""
+    if not len(keys):
+        return
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.array([], np.int64)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     for start, stop in zip(starts.tolist(), [*starts[1:].tolist(), len(ordered)], strict=True):
         yield int(ordered[start]), order[start:stop]
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from pyroaring import BitMap
 
-from shuraba.accounts.policies import SPOILER_LEVELS, Visibility
+from shuraba.accounts.policies import SPOILER_LEVELS, Visibility, rules_waived
 from shuraba.search.cache import cache_key
 from shuraba.search.filters import query_filters, query_text_filter
 from shuraba.search.query import DIMENSIONS, RANGE_AXES, SPOILER_DIMENSIONS, SearchQuery
@@ -68,15 +68,10 @@ def visible_slots(index: SearchIndex, visibility: Visibility) -> BitMap:
 
 
 def _rules_hidden(
-    index: SearchIndex, query: SearchQuery, visibility: Visibility
+    index: SearchIndex, hidden: BitMap, visibility: Visibility
 ) -> tuple[int, tuple[tuple[Any, int, int], ...]]:
-    """The same filters over the titles the rules hid: how many the result lost, per rule."""
-    hidden = _rating_slots(index, visibility) & _rule_slots(index, visibility)
-    for f in query_filters(query):
-        hidden = f.apply(index, visibility, hidden)
-    text_filter = query_text_filter(query)
-    if text_filter is not None and hidden:
-        hidden &= text_filter.match(index, hidden).bitmap
+    """How many of a search's matches the rules hid, per rule (and of those, how many only because they
+    are not classified yet)."""
     counts = []
     rules: Any = visibility.rules
     for rule in rules:
@@ -104,13 +99,30 @@ def _tag_facets(index: SearchIndex, result: BitMap, visibility: Visibility) -> d
     if len(result) * 2 <= len(visible):
         codes = index.tag_code_counts(result)
     else:
-        everything = index.cached(cache_key("tag-codes", visibility=visibility), lambda: index.tag_code_counts(visible))
-        codes = everything - index.tag_code_counts(visible - result)
+        codes = _visible_tag_codes(index, visibility) - index.tag_code_counts(visible - result)
     shown = [code for code, level in enumerate(SPOILER_LEVELS) if visibility.assignment_shown(level)]
     counts = codes[shown[0] :: LEVELS]
     for code in shown[1:]:
         counts = counts + codes[code::LEVELS]
-    return {index.tag_slugs[number]: int(n) for number in np.flatnonzero(counts).tolist() for n in (counts[number],)}
+    numbers = np.flatnonzero(counts)
+    slugs = index.tag_slugs
+    return dict(zip((slugs[n] for n in numbers.tolist()), counts[numbers].tolist(), strict=True))
+
+
+def _visible_tag_codes(index: SearchIndex, visibility: Visibility) -> np.ndarray:
+    """Tag code counts over the visible set, once per visibility. With rules that hide fewer titles than
+    they leave, the counts without the rules (one entry for every rule set) minus the hidden titles' counts:
+    the first search after a rule change then counts what the rules hide, not the whole catalog again."""
+
+    def compute() -> np.ndarray:
+        visible = visible_slots(index, visibility)
+        hidden = _rating_slots(index, visibility) & _rule_slots(index, visibility) if visibility.rules else None
+        if hidden is None or len(hidden) >= len(visible):
+            return index.tag_code_counts(visible)
+        counts: np.ndarray = _visible_tag_codes(index, rules_waived(visibility)) - index.tag_code_counts(hidden)
+        return counts
+
+    return index.cached(cache_key("tag-codes", visibility=visibility), compute)  # type: ignore[no-any-return]
 
 
 def _top(keys: np.ndarray, start: int, stop: int) -> np.ndarray:
@@ -153,8 +165,10 @@ def _page(
     return page
 
 
-def _matches(index: SearchIndex, query: SearchQuery, visibility: Visibility) -> tuple[BitMap, TextMatch | None]:
-    result = BitMap(visible_slots(index, visibility))
+def _filtered(
+    index: SearchIndex, query: SearchQuery, visibility: Visibility, universe: BitMap
+) -> tuple[BitMap, TextMatch | None]:
+    result = BitMap(universe)
     for f in query_filters(query):
         result = f.apply(index, visibility, result)
     text_filter = query_text_filter(query)
@@ -165,6 +179,21 @@ def _matches(index: SearchIndex, query: SearchQuery, visibility: Visibility) -> 
     return result, text
 
 
+Matches = tuple[BitMap, "TextMatch | None", "tuple[int, tuple[tuple[Any, int, int], ...]] | None"]
+
+
+def _matches(index: SearchIndex, query: SearchQuery, visibility: Visibility) -> Matches:
+    """The matches, and what the avoid rules hid of them. With rules, the filters and the text scan run
+    once over every title the age gate shows, and the matches split into what the rules leave and what
+    they hid: the same answer as filtering each side apart, at the cost of one search."""
+    if not visibility.rules:
+        result, text = _filtered(index, query, visibility, visible_slots(index, visibility))
+        return result, text, None
+    shown, text = _filtered(index, query, visibility, _rating_slots(index, visibility))
+    ruled = _rule_slots(index, visibility)
+    return shown - ruled, text, _rules_hidden(index, shown & ruled, visibility)
+
+
 def engine_search(
     index: SearchIndex, query: SearchQuery, visibility: Visibility, *, facets: bool = True, as_json: bool = False
 ) -> EngineResult:
@@ -173,19 +202,10 @@ def engine_search(
     popular search from another reader, only sorts and slices. `as_json`: fill `items_json`."""
     with index.lock:
         filters = replace(query, sort="relevance", page=1, per_page=1)
-        result, text = index.cached(
+        result, text, rules_hidden = index.cached(
             cache_key("matches", filters, visibility=visibility),
             lambda: _matches(index, query, visibility),
             result=True,
-        )
-        rules_hidden = (
-            index.cached(
-                cache_key("rules-hidden", filters, visibility=visibility),
-                lambda: _rules_hidden(index, query, visibility),
-                result=True,
-            )
-            if visibility.rules
-            else None
         )
         slots = slots_array(result)
         page = _page(index, query, slots, text, visibility) if query.offset < len(slots) else slots[:0]

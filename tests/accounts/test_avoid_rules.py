@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from django.test import Client
 
 from shuraba.accounts.models import ReaderRules, User
-from shuraba.accounts.policies import AGE_GATED_RATINGS, SESSION_RULES, Visibility
+from shuraba.accounts.policies import AGE_GATED_RATINGS, SESSION_RULES, Visibility, rules_waived
 from shuraba.accounts.rules import PRESETS, RuleError, rules_parse, rules_stored
-from shuraba.catalog.models import Format, Title, TitleAxisValue
+from shuraba.catalog.models import Format, Title, TitleAxisValue, TitleTag
 from shuraba.core.changelog import change_announce, changelog_newest_vocabulary
 from shuraba.core.errors import BadQuery
 from shuraba.search.engine import engine_search
 from shuraba.search.live import search_index
 from shuraba.search.query import SearchQuery
+from shuraba.search.reference import reference_search
 from tests.urlmap import SIGNED_IN_ONLY, concrete_urls, url_patterns
 
 PATTERNS = sorted(name for name, _ in url_patterns())
@@ -109,6 +111,30 @@ def test_strict_counts_unclassified_titles_and_relaxed_needs_evidence(db: None) 
     assert hidden is not None
     assert hidden[1][0][2] > 0, "strict: some hidden only because not classified yet"
     assert unclassified.pk in engine_search(index, SearchQuery(per_page=100), relaxed).pks
+
+
+def test_what_the_rules_leave_and_what_they_hid_add_up_to_the_search_without_them(db: None) -> None:
+    """The engine filters once over what the age gate shows and splits the matches by the rules: the
+    split is the same as the search without rules, in the same order (text tiers and tag relevance too)."""
+    lines = ["ending:tragedy unclassified:allow", "consent:coercion unclassified:allow"]
+    rules = rules_parse(lines, ["no-graphic"]).rules
+    ruled = Visibility(hidden_ratings=frozenset(), spoilers="all", rules=rules)
+    index = search_index()
+    word = Title.objects.order_by("pk").values_list("title", flat=True)[0].split()[0]
+    tag = TitleTag.objects.values_list("tag__slug", flat=True).order_by("tag__slug").first()
+    assert tag is not None
+    for asked in (SearchQuery(), SearchQuery(q=word), SearchQuery(include_tags=(tag,), min_relevance=10)):
+        query = replace(asked, per_page=100)
+        kept, everything = engine_search(index, query, ruled), engine_search(index, query, rules_waived(ruled))
+        assert kept.rules_hidden is not None
+        assert everything.total <= 100, "one page holds the whole result"
+        assert kept.total + kept.rules_hidden[0] == everything.total, query
+        shown = set(kept.pks)
+        assert [pk for pk in everything.pks if pk in shown] == kept.pks, query
+        assert kept.facets == reference_search(query, ruled).facets, query
+    browse = engine_search(index, SearchQuery(), ruled)
+    assert browse.rules_hidden is not None
+    assert 0 < browse.rules_hidden[0] < browse.total, "the rules hide a minority (facets: all minus the hidden)"
 
 
 # --- where rules are kept -----------------------------------------------------------------------

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from shuraba.accounts.policies import PUBLIC, Visibility
 from shuraba.catalog import selectors, services
 from shuraba.catalog.cards import CARD_FIELDS, card_tags_pick
 from shuraba.catalog.models import Title, TitleTag
 from shuraba.catalog.schemas import TitleCardOut
-from shuraba.search.build import index_build
+from shuraba.search.build import _groups, index_build
 from shuraba.search.loader import rows_load
 from shuraba.search.storage import SearchIndex, slots_array
 
@@ -89,3 +91,11 @@ def test_a_card_never_shows_a_spoiler_or_a_warning() -> None:
 
 def test_the_api_schema_of_a_card_is_the_card() -> None:
     assert set(TitleCardOut.model_fields) == {"url", *CARD_FIELDS}
+
+
+def test_a_chunk_without_warnings_builds() -> None:
+    """The build groups each chunk's warned assignments by (tag, severity); a chunk with none (the AniList
+    collection has no warnings) has no groups, where it used to fail the whole build."""
+    assert list(_groups(np.array([], dtype=np.int64))) == []
+    groups = [(key, positions.tolist()) for key, positions in _groups(np.array([17, 9, 17], dtype=np.int64))]
+    assert groups == [(9, [1]), (17, [0, 2])]
