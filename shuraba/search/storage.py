@@ -329,7 +329,7 @@ class SearchIndex:
         if not hidden:
             return BitMap()
         bitmap: BitMap = self.cached(
-            cache_key("tag-hidden", slug, tuple(hidden)),  # the levels alone decide (not the rules or ratings)
+            cache_key("tag-hidden", slug, visibility=visibility),
             lambda: bitmaps_union(self.spoiler_tags.get((slug, level)) or BitMap() for level in hidden),
         )
         return bitmap
@@ -344,8 +344,7 @@ class SearchIndex:
                 column[slots_array(bitmap - hidden if hidden else bitmap)] = relevance
             return column
 
-        # Keyed by the spoiler levels shown, all it depends on: every rule set and rating set shares it.
-        column: np.ndarray = self.cached(cache_key("relevance", slug, visibility.shown_levels), compute)
+        column: np.ndarray = self.cached(cache_key("relevance", slug, visibility=visibility), compute)
         return column
 
     def rank(self, sort: str) -> np.ndarray:
