@@ -34,6 +34,11 @@ class SearchPage:
         return max(1, -(-self.total // self.query.per_page))
 
     @property
+    def settings_notes(self) -> tuple[Hidden, ...]:
+        """What the age gate and the spoiler setting left out (the rules' note is said on its own)."""
+        return tuple(h for h in self.hidden if h.reason != "rules")
+
+    @property
     def rules_hid_all(self) -> int:
         """When nothing is left but the avoid rules hid matches: how many (else 0)."""
         if self.total:

@@ -382,3 +382,13 @@ def test_ntr_free_keeps_relationship_drama_without_infidelity(db: None) -> None:
     assert shown == drama
     unclassified = Title.objects.exclude(axis_values__axis__key="centrality").first()
     assert unclassified is None or unclassified.pk not in shown  # strict: no centrality at all is hidden
+
+
+def test_the_settings_note_is_left_out_when_only_the_rules_hid_anything(db: None) -> None:
+    client = _client_with("ending:tragedy", [], adult=True)
+    assert client.post("/settings/", {"spoilers": "all"}).status_code == 302
+    body = client.get("/browse/").content.decode()
+    assert "hidden by your avoid rules" in body
+    assert "hidden by your settings — why" not in body  # nothing else is hidden: no empty list under it
+    visitor = _client_with("ending:tragedy", [], adult=False)
+    assert "hidden by your settings — why" in visitor.get("/browse/").content.decode()  # the age gate's note
