@@ -58,8 +58,7 @@ from shuraba.search.filters import (
     WeightAtLeast,
 )
 from shuraba.search.query import DIMENSIONS, NUMERIC_FIELDS, PROFILE_DIMENSIONS, RANGE_AXES, Range
-from shuraba.search.storage import bitmaps_union
-from shuraba.search.syntax import range_parse
+from shuraba.search.syntax import TOKEN, range_parse, unquote
 from shuraba.search.vocab import Vocabulary, vocabulary
 from shuraba.taxonomy.models import WARNING_CATEGORY, Tag
 
@@ -72,7 +71,6 @@ MAX_WORDS = 30
 SEVERITIES = tuple(Severity.values)  # mildest first
 EVIDENCE_TAG = "infidelity"  # an imported Netorare, Netori or Cheating tag maps to it (importers/aliases.toml)
 EVIDENCE_AXES = ("centrality", "subgenre")
-WORD = re.compile(r'\s*(-?)(?:([a-z_\-]+):)?("(?:[^"\\]|\\.)*"|\S+)')
 KEYS = (*DIMENSIONS, *RANGE_AXES, *NUMERIC_FIELDS, "tag", "warning", "creator", "preset", "unclassified")
 
 
@@ -162,12 +160,6 @@ class _Words:
     preset: Preset | None = None
 
 
-def _unquote(raw: str) -> str:
-    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", raw[1:-1])
-    return raw
-
-
 def _closest(vocab: Vocabulary, word: str, choices: Iterable[str]) -> str:
     return vocab.closest(word, tuple(choices))
 
@@ -193,7 +185,7 @@ class _Reader:
 
     def tag_word(self, raw: str, words: _Words, *, exception: bool) -> None:
         name, minimum = _split_minimum(raw)
-        slug = self.tag(_unquote(name))
+        slug = self.tag(unquote(name))
         if exception:
             if minimum is not None:
                 raise self.fail("an exception names a tag without a relevance")
@@ -287,7 +279,7 @@ class _Reader:
         if name == "*":
             slugs = sorted(self.warnings)
         else:
-            slug = slugify(_unquote(name))
+            slug = slugify(unquote(name))
             if slug not in self.warnings:
                 raise self.fail(f"{name[:60]!r} is not a content warning{_closest(self.vocab, slug, self.warnings)}")
             slugs = [slug]
@@ -301,7 +293,7 @@ class _Reader:
     def creator(self, raw: str, words: _Words) -> None:
         slugs = set()
         for part in raw.split(","):
-            slug = slugify(_unquote(part))
+            slug = slugify(unquote(part))
             if slug not in self.creators:
                 raise self.fail(f"unknown creator {part[:60]!r}{_closest(self.vocab, slug, self.creators)}")
             slugs.add(slug)
@@ -321,7 +313,7 @@ class _Reader:
         if negate:
             raise self.fail(f"use {key}:!value for an exception")
         key = {"rating": "content_rating", "content-rating": "content_rating"}.get(key, key.replace("-", "_"))
-        value = _unquote(raw)
+        value = unquote(raw)
         if key in DIMENSIONS:
             self.dimension(key, value, words)
         elif key in RANGE_AXES or key in NUMERIC_FIELDS:
@@ -454,7 +446,7 @@ def _rule_read(
         raise RuleError(f"a rule is at most {MAX_RULE_LENGTH} characters", rule=rule, token=line[:20], position=0)
     reader, words, position, count = _Reader(vocab, rule=rule, warnings=warnings, creators=creators), _Words(), 0, 0
     while position < len(line) and line[position:].strip():
-        match = WORD.match(line, position)
+        match = TOKEN.match(line, position)
         if match is None or match.end() == position:
             raise RuleError("cannot read this", rule=rule, token=line[position : position + 20], position=position)
         count += 1
@@ -489,7 +481,7 @@ def preset_rule(preset: Preset, *, relaxed: bool = False, vocab: Vocabulary | No
     clauses = []
     for number, line in enumerate(preset.lines, start=1):
         reader, words = _Reader(vocab, rule=number, warnings=warnings, creators=creators), _Words()
-        for match in WORD.finditer(line):
+        for match in TOKEN.finditer(line):
             reader.word(match, words)
         clauses.append(_clause(words))
     text = f"preset:{preset.key}" + (" unclassified:allow" if relaxed else "")
@@ -527,13 +519,27 @@ class RuleSet:
 NO_RULES = RuleSet()
 
 
-def rules_parse(lines: Sequence[str], presets: Sequence[str] = (), *, vocab: Vocabulary | None = None) -> RuleSet:
+def _numbered(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """The non-blank lines, numbered as the reader sees them (blank ones count)."""
+    return [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+
+
+def _ruleset(lines: Sequence[str], presets: Sequence[str], read: list[AvoidRule]) -> RuleSet:
+    """The rules as written and as read: one per canonical key, in a stable order."""
+    unique = {rule.key: rule for rule in read}
+    return RuleSet(
+        lines=tuple(lines),
+        presets=tuple(dict.fromkeys(presets)),
+        rules=tuple(unique[k] for k in sorted(unique, key=repr)),
+    )
+
+
+def rules_parse(lines: Sequence[str], presets: Sequence[str] = ()) -> RuleSet:
     """Read a reader's rules; raise RuleError (naming the rule, word and position) on the first bad one."""
-    vocab = vocab or vocabulary()
-    numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
-    lines = tuple(line for _, line in numbered)
-    if len(lines) + len(presets) > MAX_RULES:
-        raise BadQuery("rules", f"at most {MAX_RULES} rules (presets included), got {len(lines) + len(presets)}")
+    vocab = vocabulary()
+    numbered = _numbered(lines)
+    if len(numbered) + len(presets) > MAX_RULES:
+        raise BadQuery("rules", f"at most {MAX_RULES} rules (presets included), got {len(numbered) + len(presets)}")
     unknown = [p for p in presets if p not in PRESETS]
     if unknown:
         raise BadQuery(
@@ -544,36 +550,34 @@ def rules_parse(lines: Sequence[str], presets: Sequence[str] = (), *, vocab: Voc
     warnings, creators = _names()
     read = [preset_rule(PRESETS[key], vocab=vocab) for key in dict.fromkeys(presets)]
     read += [_rule_read(line, vocab, rule=number, warnings=warnings, creators=creators) for number, line in numbered]
-    unique = {rule.key: rule for rule in read}
-    return RuleSet(
-        lines=lines,
-        presets=tuple(dict.fromkeys(presets)),
-        rules=tuple(unique[k] for k in sorted(unique, key=repr)),
-    )
+    return _ruleset([line for _, line in numbered], presets, read)
+
+
+def _broken(text: str, why: str) -> AvoidRule:
+    return AvoidRule(clauses=(), relaxed=False, name=text[:80], text=text, why=why, broken=True)
 
 
 @lru_cache(maxsize=1024)
 def rules_stored(lines: tuple[str, ...], presets: tuple[str, ...], version: object) -> RuleSet:
-    """Rules saved earlier, read against today's vocabulary. One that no longer reads (a tag was removed)
-    is kept as a broken rule that hides everything: a stored rule is never silently dropped."""
+    """Rules saved earlier, read against today's vocabulary (`version` keys the cache). One that no longer
+    reads (a tag or a preset was removed) is kept as a broken rule that hides everything: a stored rule is
+    never silently dropped."""
     try:
         return rules_parse(lines, presets)
     except BadQuery:
         pass
     vocab = vocabulary()
     warnings, creators = _names()
-    read: list[AvoidRule] = [preset_rule(PRESETS[p], vocab=vocab) for p in dict.fromkeys(presets) if p in PRESETS]
-    for number, line in enumerate((line for line in lines if line.strip()), start=1):
+    read = [
+        preset_rule(PRESETS[p], vocab=vocab) if p in PRESETS else _broken(f"preset:{p}", "no such preset")
+        for p in dict.fromkeys(presets)
+    ]
+    for number, line in _numbered(lines):
         try:
             read.append(_rule_read(line, vocab, rule=number, warnings=warnings, creators=creators))
         except BadQuery as exc:
-            read.append(AvoidRule(clauses=(), relaxed=False, name=line[:80], text=line, why=exc.message, broken=True))
-    unique = {rule.key: rule for rule in read}
-    return RuleSet(lines=lines, presets=presets, rules=tuple(unique[k] for k in sorted(unique, key=repr)))
-
-
-def rules_union_bitmap(index: SearchIndex, rules: Sequence[AvoidRule]) -> BitMap:
-    return bitmaps_union(rule.bitmap(index) for rule in rules)
+            read.append(_broken(line, exc.message))
+    return _ruleset(lines, presets, read)
 
 
 RULES_FILE_FORMAT = "shuraba-avoid-rules/1"

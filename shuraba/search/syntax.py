@@ -34,7 +34,9 @@ from shuraba.search.query import (
 )
 from shuraba.search.vocab import Vocabulary
 
-_TOKEN = re.compile(r'\s*(-?)(?:([a-z_\-]+):)?("(?:[^"\\]|\\.)*"|\S+)')
+# One word of the syntax: an optional `-`, an optional `key:`, and a bare or quoted value (avoid rules read
+# the same words: accounts/rules.py).
+TOKEN = re.compile(r'\s*(-?)(?:([a-z_\-]+):)?("(?:[^"\\]|\\.)*"|\S+)')
 ALIASES = {"rating": "content_rating", "content-rating": "content_rating", "title": "q", "tag": "tags"}
 MAX_QUERY_LENGTH = 2000
 
@@ -56,7 +58,7 @@ class _Builder:
     words: list[str] = field(default_factory=list)
 
 
-def _unquote(raw: str) -> str:
+def unquote(raw: str) -> str:
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':
         return re.sub(r"\\(.)", r"\1", raw[1:-1])
     return raw
@@ -146,7 +148,7 @@ def _option(key: str, raw: str, builder: _Builder, *, token: str, position: int)
 def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
     negate, key, raw_value = match.group(1), match.group(2), match.group(3)
     token, position = match.group(0).strip(), match.start(1) if negate else match.start(2 if key else 3)
-    value = _unquote(raw_value)
+    value = unquote(raw_value)
     if key is None:
         (builder.exclude if negate else builder.include).append(_tag(value, vocab, token=token, position=position))
         return
@@ -174,7 +176,7 @@ def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
     while position < len(text):
         if not text[position:].strip():
             break
-        match = _TOKEN.match(text, position)
+        match = TOKEN.match(text, position)
         if match is None or match.end() == position:
             raise QuerySyntaxError("cannot read this", token=text[position : position + 20], position=position)
         if match.group(3).startswith('"') and (len(match.group(3)) < 2 or not match.group(3).endswith('"')):
@@ -225,4 +227,4 @@ def query_text(query: SearchQuery) -> str:
     return " ".join(parts)
 
 
-__all__ = ["NUMERIC_FIELDS", "QuerySyntaxError", "query_parse", "query_text", "range_parse"]
+__all__ = ["NUMERIC_FIELDS", "TOKEN", "QuerySyntaxError", "query_parse", "query_text", "range_parse", "unquote"]

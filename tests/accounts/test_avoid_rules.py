@@ -91,6 +91,8 @@ def test_too_many_rules_and_unknown_presets_are_refused(db: None) -> None:
 def test_a_stored_rule_that_no_longer_reads_hides_everything(db: None) -> None:
     ruleset = rules_stored(("tag-that-was-removed",), (), changelog_newest_vocabulary())
     assert [rule.broken for rule in ruleset.rules] == [True]
+    gone_preset = rules_stored((), ("a-preset-since-removed",), changelog_newest_vocabulary())
+    assert [(rule.broken, rule.name) for rule in gone_preset.rules] == [(True, "preset:a-preset-since-removed")]
     visibility = Visibility(hidden_ratings=frozenset(), rules=ruleset.rules)
     result = engine_search(search_index(), SearchQuery(), visibility)
     assert result.total == 0

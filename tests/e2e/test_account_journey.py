@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.steps import sign_up
+
 pytestmark = pytest.mark.browser
 
 Screenshot = Callable[[Page, str], Path]  # the `screenshot` fixture of conftest.py
@@ -45,12 +47,7 @@ def test_reader_signs_up_signs_out_and_in_changes_spoilers_and_deletes_the_accou
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
     expect(page.locator("header.site")).to_be_visible()  # allauth's page inside the site's layout
     screenshot(page, "account-01-sign-up")
-    page.fill("input[name=email]", EMAIL)
-    page.fill("input[name=username]", USERNAME)
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/$"))
+    sign_up(page, email=EMAIL, username=USERNAME, password=PASSWORD)
     _signed_in(page)
     screenshot(page, "account-02-signed-up")
 

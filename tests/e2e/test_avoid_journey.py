@@ -4,12 +4,13 @@ still apply."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.e2e.steps import sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +26,7 @@ def test_ntr_free_holds_on_every_surface_and_after_sign_out(browser_page: Page, 
     ntr_name = page.locator("#results .card h3 a").first.inner_text()
 
     page.goto("/accounts/signup/")
-    page.fill("input[name=email]", EMAIL)
-    page.fill("input[name=username]", USERNAME)
-    page.fill("input[name=password1]", PASSWORD)
-    page.fill("input[name=password2]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/$"))
+    sign_up(page, email=EMAIL, username=USERNAME, password=PASSWORD)
 
     # One click in the status bar.
     switch = page.locator(".status-bar form.switch button")
