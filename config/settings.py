@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "shuraba.editorial",
     "shuraba.search",
     "shuraba.importers",
+    "shuraba.library",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Login throttling (django-axes), on every login form (the site's and the admin's): after this many failed
 # attempts for one username from one address, that pair is refused for the cool-off period, even with
 # the right password. Keyed by the pair, so a stranger cannot lock a reader out from everywhere.
+# Library imports: a list file (MAL XML, gzipped or not, or AniList JSON) up to this size, decompressed too.
+LIBRARY_IMPORT_MAX_BYTES = 20_000_000
+# Unmatched imported entries with a MAL or AniList id may be fetched from that catalog on a reader's request.
+LIBRARY_FETCH_MISSING = _env_bool("SHURABA_LIBRARY_FETCH_MISSING", default=False)
+
 AXES_FAILURE_LIMIT = env_int(
     "SHURABA_LOGIN_FAILURE_LIMIT", os.environ.get("SHURABA_LOGIN_FAILURE_LIMIT"), default=5, lowest=1, highest=1000
 )

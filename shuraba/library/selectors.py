@@ -1,0 +1,300 @@
+"""Reads of a reader's library: their own page, the export, and the entry states cards show.
+
+The owner sees every entry, private ones and notes included, and entries their avoid rules hide are kept
+and marked with the rules' names (it is their own data). An entry for a title behind the age gate is
+left out and counted, as every listing does: a title the viewer may not see does not exist for them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet
+
+from shuraba.accounts.models import User
+from shuraba.accounts.policies import Visibility
+from shuraba.catalog.models import ExternalId, Title
+from shuraba.core.errors import BadQuery
+from shuraba.library.malxml import MalRow
+from shuraba.library.models import LibraryEntry, LibraryImport, Privacy, Status, UnmatchedEntry, UnmatchedState
+from shuraba.search.lookup import titles_rules_hide
+
+PER_PAGE = 50
+SORTS: dict[str, tuple[Any, ...]] = {
+    "updated": ("-updated_at", "title__title"),
+    "title": ("title__title", "pk"),
+    "score": (F("score").desc(nulls_last=True), "title__title"),
+    "status": ("status", "title__title"),
+    "progress": ("-chapters_read", "title__title"),
+    "started": (F("started_on").desc(), "title__title"),
+    "finished": (F("finished_on").desc(), "title__title"),
+    "added": ("-created_at", "pk"),
+    "rereads": ("-reread_count", "title__title"),
+}
+HIDDEN_CHOICES = ("", "yes", "no")
+ROW_FIELDS = (
+    "pk",
+    "title_id",
+    "title__slug",
+    "title__title",
+    "title__format",
+    "title__chapters",
+    "title__volumes",
+    "title__content_rating",
+    "status",
+    "chapters_read",
+    "volumes_read",
+    "score",
+    "started_on",
+    "finished_on",
+    "reread_count",
+    "notes",
+    "privacy",
+    "share_token",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One entry as its owner sees it."""
+
+    pk: int
+    title_id: int
+    slug: str
+    name: str
+    format: str
+    chapters: int | None
+    volumes: int | None
+    status: str
+    chapters_read: int
+    volumes_read: int
+    score: int | None
+    started_on: str
+    finished_on: str
+    reread_count: int
+    notes: str
+    privacy: str
+    share_token: str
+    updated_at: dt.datetime
+    hidden_by: tuple[str, ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def privacy_label(self) -> str:
+        return Privacy(self.privacy).label.split(":")[0]
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    statuses: tuple[str, ...] = ()
+    privacy: str = ""
+    score_min: int | None = None
+    score_max: int | None = None
+    text: str = ""
+    hidden: str = ""  # yes: only entries my rules hide; no: only the others
+    notes: bool = False  # only entries with notes
+    sort: str = "updated"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class LibraryPage:
+    filters: LibraryFilters
+    rows: tuple[EntryRow, ...]
+    total: int  # entries the filters kept
+    pages: int
+    counts: dict[str, int]  # per status, over the whole library the viewer may see
+    everything: int
+    rules_hidden: int  # of the whole library, entries whose titles the reader's rules hide
+    age_gated: int  # entries left out: their titles are behind the age gate
+    unmatched_open: int
+
+
+def _number(raw: str, param: str, low: int, high: int) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadQuery(param, f"“{raw[:20]}” is not a whole number from {low} to {high}")
+    return int(raw)
+
+
+def library_filters_read(params: Mapping[str, str], statuses: Sequence[str]) -> LibraryFilters:
+    """The library page's filters from its URL; BadQuery names a wrong one."""
+    unknown = [s for s in statuses if s not in Status.values]
+    if unknown:
+        raise BadQuery("status", f"“{unknown[0][:30]}” is not a status; one of {', '.join(Status.values)}")
+    privacy, hidden, sort = params.get("privacy", ""), params.get("hidden", ""), params.get("sort") or "updated"
+    if privacy and privacy not in Privacy.values:
+        raise BadQuery("privacy", f"one of {', '.join(Privacy.values)}")
+    if hidden not in HIDDEN_CHOICES:
+        raise BadQuery("hidden", "yes (only entries your avoid rules hide) or no (only the others)")
+    if sort not in SORTS:
+        raise BadQuery("sort", f"one of {', '.join(SORTS)}")
+    return LibraryFilters(
+        statuses=tuple(dict.fromkeys(statuses)),
+        privacy=privacy,
+        score_min=_number(params.get("score_min", ""), "score_min", 1, 10),
+        score_max=_number(params.get("score_max", ""), "score_max", 1, 10),
+        text=params.get("q", "").strip()[:200],
+        hidden=hidden,
+        notes=params.get("notes", "") in ("1", "on", "yes"),
+        sort=sort,
+        page=_number(params.get("page", ""), "page", 1, 100_000) or 1,
+    )
+
+
+def _shown(user: User, visibility: Visibility) -> QuerySet[LibraryEntry]:
+    entries = LibraryEntry.objects.filter(user=user)
+    shown = visibility.shown_ratings
+    return entries if shown is None else entries.filter(title__content_rating__in=sorted(shown))
+
+
+def _filtered(entries: QuerySet[LibraryEntry], filters: LibraryFilters) -> QuerySet[LibraryEntry]:
+    if filters.statuses:
+        entries = entries.filter(status__in=filters.statuses)
+    if filters.privacy:
+        entries = entries.filter(privacy=filters.privacy)
+    if filters.score_min is not None:
+        entries = entries.filter(score__gte=filters.score_min)
+    if filters.score_max is not None:
+        entries = entries.filter(score__lte=filters.score_max)
+    if filters.notes:
+        entries = entries.exclude(notes="")
+    if filters.text:
+        named = Q(title__title__icontains=filters.text) | Q(title__alt_titles__text__icontains=filters.text)
+        entries = entries.filter(title__in=Title.objects.filter(named).values("pk"))
+    return entries
+
+
+ROW_NAMES = tuple(name for name in (f.name for f in dataclasses.fields(EntryRow)) if name != "hidden_by")
+
+
+def _row(values: tuple[Any, ...], hidden_by: tuple[str, ...]) -> EntryRow:
+    """A row of ROW_FIELDS (the title's rating, values[7], only filtered on) as an EntryRow."""
+    return EntryRow(**dict(zip(ROW_NAMES, values[:7] + values[8:], strict=True)), hidden_by=hidden_by)
+
+
+def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters) -> LibraryPage:
+    shown = _shown(user, visibility)
+    title_ids = list(shown.values_list("title_id", flat=True))
+    hiding = titles_rules_hide(visibility=visibility, title_ids=title_ids)
+    entries = _filtered(shown, filters)
+    if filters.hidden == "yes":
+        entries = entries.filter(title_id__in=list(hiding))
+    elif filters.hidden == "no":
+        entries = entries.exclude(title_id__in=list(hiding))
+    paginator = Paginator(entries.order_by(*SORTS[filters.sort]).values_list(*ROW_FIELDS), PER_PAGE)
+    page = paginator.get_page(filters.page)
+    counts = dict(shown.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return LibraryPage(
+        filters=filters,
+        rows=tuple(_row(values, hiding.get(values[1], ())) for values in page.object_list),
+        total=paginator.count,
+        pages=paginator.num_pages,
+        counts={status: counts.get(status, 0) for status in Status.values},
+        everything=len(title_ids),
+        rules_hidden=len(hiding),
+        age_gated=LibraryEntry.objects.filter(user=user).count() - len(title_ids),
+        unmatched_open=UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN).count(),
+    )
+
+
+def entry_of(*, user: User, title_id: int) -> LibraryEntry | None:
+    """The reader's entry for one title (the title page's own; its caller has shown the title)."""
+    return LibraryEntry.objects.filter(user=user, title_id=title_id).first()
+
+
+def statuses_of(*, user: User) -> dict[int, str]:
+    """Title id -> status for every entry: cards say "in your library" from it (one query per page)."""
+    return dict(LibraryEntry.objects.filter(user=user).values_list("title_id", "status"))
+
+
+def imports_recent(*, user: User, limit: int = 10) -> tuple[LibraryImport, ...]:
+    return tuple(LibraryImport.objects.filter(user=user)[:limit])
+
+
+def unmatched_open(*, user: User) -> tuple[UnmatchedEntry, ...]:
+    return tuple(UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN))
+
+
+def unmatched_left(*, user: User) -> int:
+    return UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.LEFT).count()
+
+
+@dataclass(frozen=True)
+class Export:
+    rows: tuple[tuple[EntryRow, str], ...]  # each entry with its title's MAL id ("" when none)
+    age_gated: int
+
+    @property
+    def comments(self) -> tuple[str, ...]:
+        if not self.age_gated:
+            return ()
+        note = f"{self.age_gated} entries are left out: their titles are behind the age gate. Confirm 18+ on shuraba"
+        return (f"{note} and export again to include them.",)
+
+    def mal_rows(self) -> list[MalRow]:
+        return [
+            MalRow(
+                mal_id=mal_id,
+                name=row.name,
+                volumes=row.volumes,
+                chapters=row.chapters,
+                status=row.status,
+                chapters_read=row.chapters_read,
+                volumes_read=row.volumes_read,
+                score=row.score,
+                started_on=row.started_on,
+                finished_on=row.finished_on,
+                reread_count=row.reread_count,
+                notes=row.notes,
+            )
+            for row, mal_id in self.rows
+        ]
+
+    def as_json(self) -> dict[str, object]:
+        entries = [
+            {
+                "title": row.slug,
+                "name": row.name,
+                "mal_id": mal_id or None,
+                **{field: getattr(row, field) for field in EXPORT_FIELDS},
+                "updated_at": row.updated_at.isoformat(),
+            }
+            for row, mal_id in self.rows
+        ]
+        return {"format": EXPORT_FORMAT, "entries": entries, "left_out": {"age_gate": self.age_gated}}
+
+
+EXPORT_FORMAT = "shuraba-library/1"
+EXPORT_FIELDS = (
+    "status",
+    "chapters_read",
+    "volumes_read",
+    "score",
+    "started_on",
+    "finished_on",
+    "reread_count",
+    "notes",
+    "privacy",
+)
+
+
+def library_export(*, user: User, visibility: Visibility) -> Export:
+    """Every entry of the owner, private ones and notes included (their own data), by title."""
+    shown = _shown(user, visibility)
+    rows = [_row(values, ()) for values in shown.order_by("title__title", "pk").values_list(*ROW_FIELDS)]
+    ids = ExternalId.objects.filter(source="mal", title__in=shown.values("title_id"))
+    mal = dict(ids.values_list("title_id", "external_id"))
+    age_gated = LibraryEntry.objects.filter(user=user).count() - len(rows)
+    return Export(tuple((row, mal.get(row.title_id, "")) for row in rows), age_gated)

@@ -1,0 +1,302 @@
+"""Writes to a reader's library: one entry at a time (pages, API), a whole list file (import), and the
+reader's answers for entries an import could not match. Each is one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shuraba.accounts.models import User
+from shuraba.catalog.models import Title
+from shuraba.core.errors import BadQuery
+from shuraba.library.listfile import list_file_read
+from shuraba.library.matching import CHUNK, Matched, entries_match
+from shuraba.library.models import (
+    LibraryEntry,
+    LibraryImport,
+    LibrarySettings,
+    Privacy,
+    Status,
+    UnmatchedEntry,
+    UnmatchedState,
+)
+from shuraba.library.records import (
+    EntryRejected,
+    ListEntry,
+    Rejected,
+    count_read,
+    notes_read,
+    partial_date_check,
+    score_read,
+)
+
+# What a reader may change on an entry, in the order forms and the API list them.
+EDITABLE = (
+    "status",
+    "chapters_read",
+    "volumes_read",
+    "score",
+    "started_on",
+    "finished_on",
+    "reread_count",
+    "notes",
+    "privacy",
+)
+# What a list file says about an entry (privacy only when the file says "private").
+FROM_FILE = EDITABLE[:-1]
+# Empty in a file means "the file does not know": it never erases what the reader wrote here.
+KEPT_WHEN_EMPTY = ("score", "started_on", "finished_on", "notes")
+
+
+def _choice(value: object, field: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise EntryRejected(f"{field} is {value!r}; one of {', '.join(choices)}")
+    return str(value)
+
+
+def _text(value: object, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise EntryRejected(f"{field} must be text")
+    return value
+
+
+def _checked(field: str, value: object) -> object:
+    if field == "status":
+        return _choice(value, field, Status.values)
+    if field == "privacy":
+        return _choice(value, field, Privacy.values)
+    if field == "score":
+        return score_read(value, field)
+    if field in ("started_on", "finished_on"):
+        return partial_date_check(_text(value, field), field)
+    if field == "notes":
+        return notes_read(_text(value, field), field)
+    return count_read(value, field)
+
+
+def entry_changes_read(data: Mapping[str, object]) -> dict[str, object]:
+    """The fields given (others are left as they are), each checked; BadQuery names the first wrong one."""
+    unknown = sorted(set(data) - set(EDITABLE))
+    if unknown:
+        raise BadQuery(unknown[0], f"not a library field; the fields are {', '.join(EDITABLE)}")
+    changes: dict[str, object] = {}
+    for field in EDITABLE:
+        if field in data:
+            try:
+                changes[field] = _checked(field, data[field])
+            except EntryRejected as exc:
+                raise BadQuery(field, str(exc)) from exc
+    return changes
+
+
+def _dates_check(entry: LibraryEntry) -> None:
+    started, finished = entry.started_on, entry.finished_on
+    if started and finished and finished < started[: len(finished)]:
+        raise BadQuery("finished_on", f"{finished} is before the start, {started}")
+
+
+def default_privacy(user: User) -> str:
+    settings = LibrarySettings.objects.filter(user=user).first()
+    return settings.default_privacy if settings else Privacy.PUBLIC
+
+
+@transaction.atomic
+def library_settings_save(*, user: User, default_privacy: str) -> LibrarySettings:
+    try:
+        privacy = _choice(default_privacy, "default_privacy", Privacy.values)
+    except EntryRejected as exc:
+        raise BadQuery("default_privacy", str(exc)) from exc
+    settings, _ = LibrarySettings.objects.update_or_create(user=user, defaults={"default_privacy": privacy})
+    return settings
+
+
+def _new_entry(user: User, title_id: int, now: dt.datetime, privacy: str) -> LibraryEntry:
+    return LibraryEntry(user=user, title_id=title_id, privacy=privacy, created_at=now, updated_at=now)
+
+
+@transaction.atomic
+def entry_save(*, user: User, title: Title, changes: Mapping[str, object]) -> tuple[LibraryEntry, bool]:
+    """Add the title to the reader's library or change its entry; (entry, created). A title marked
+    completed without a chapter count takes the title's, when known."""
+    now = timezone.now()
+    entry = LibraryEntry.objects.select_for_update().filter(user=user, title=title).first()
+    created = entry is None
+    if entry is None:
+        entry = _new_entry(user, title.pk, now, default_privacy(user))
+    for field, value in changes.items():
+        setattr(entry, field, value)
+    if changes.get("status") == Status.COMPLETED and "chapters_read" not in changes and title.chapters:
+        entry.chapters_read = max(entry.chapters_read, title.chapters)
+    _dates_check(entry)
+    entry.updated_at = now
+    entry.save()
+    return entry, created
+
+
+@transaction.atomic
+def entry_remove(*, user: User, title: Title) -> bool:
+    deleted, _ = LibraryEntry.objects.filter(user=user, title=title).delete()
+    return bool(deleted)
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+
+def _from_file(entry: LibraryEntry, record: ListEntry, *, fresh: bool) -> bool:
+    """Apply a file's entry; whether anything changed."""
+    changed = False
+    for field in FROM_FILE:
+        value = getattr(record, field)
+        if not fresh and field in KEPT_WHEN_EMPTY and value in ("", None):
+            continue
+        if getattr(entry, field) != value:
+            setattr(entry, field, value)
+            changed = True
+    if record.private and entry.privacy != Privacy.PRIVATE:
+        entry.privacy, changed = Privacy.PRIVATE, True
+    if entry.started_on and entry.finished_on and entry.finished_on < entry.started_on[: len(entry.finished_on)]:
+        raise EntryRejected(f"finishes ({entry.finished_on}) before it starts ({entry.started_on})")
+    return changed
+
+
+@dataclasses.dataclass
+class _Outcome:
+    create: list[LibraryEntry] = dataclasses.field(default_factory=list)
+    update: list[LibraryEntry] = dataclasses.field(default_factory=list)
+    unchanged: int = 0
+    unmatched: list[Matched] = dataclasses.field(default_factory=list)
+    rejected: list[Rejected] = dataclasses.field(default_factory=list)
+
+
+def _existing(user: User, title_ids: Sequence[int]) -> dict[int, LibraryEntry]:
+    found: dict[int, LibraryEntry] = {}
+    for start in range(0, len(title_ids), CHUNK):
+        rows = LibraryEntry.objects.filter(user=user, title_id__in=title_ids[start : start + CHUNK])
+        found.update((row.title_id, row) for row in rows)
+    return found
+
+
+def _sorted_out(user: User, matched: Iterable[Matched], outcome: _Outcome, now: dt.datetime) -> None:
+    matched = list(matched)
+    existing = _existing(user, sorted({m.title_id for m in matched if m.title_id is not None}))
+    privacy = default_privacy(user)
+    first: dict[int, str] = {}
+    for one in matched:
+        record = one.entry
+        if one.title_id is None:
+            outcome.unmatched.append(one)
+            continue
+        if one.title_id in first:
+            outcome.rejected.append(Rejected(record.where, record.name, f"the same title as {first[one.title_id]}"))
+            continue
+        first[one.title_id] = record.where
+        entry = existing.get(one.title_id)
+        fresh = entry is None
+        if entry is None:
+            entry = _new_entry(user, one.title_id, now, privacy)
+        try:
+            changed = _from_file(entry, record, fresh=fresh)
+        except EntryRejected as exc:
+            outcome.rejected.append(Rejected(record.where, record.name, str(exc)))
+            continue
+        entry.updated_at = now if changed or fresh else entry.updated_at
+        if fresh:
+            outcome.create.append(entry)
+        elif changed:
+            outcome.update.append(entry)
+        else:
+            outcome.unchanged += 1
+
+
+def _unmatched_keep(user: User, run: LibraryImport, unmatched: Sequence[Matched]) -> None:
+    """Keep the entries nothing matched, once each per reader: a re-import refreshes them."""
+    known = {
+        (row.source, row.source_id, row.name): row
+        for row in UnmatchedEntry.objects.filter(user=user, source__in={m.entry.source for m in unmatched})
+    }
+    create, update = [], []
+    for one in unmatched:
+        record = one.entry
+        fields = {**dataclasses.asdict(record), "candidates": list(one.candidates)}
+        row = known.get((record.source, record.source_id, record.name))
+        if row is None:
+            row = UnmatchedEntry(user=user, source=record.source, source_id=record.source_id, name=record.name)
+            known[(record.source, record.source_id, record.name)] = row
+            create.append(row)
+        elif row not in update and row not in create:
+            update.append(row)
+        row.library_import, row.fields = run, fields
+        if row.state == UnmatchedState.RESOLVED:  # its title was deleted since
+            row.state, row.title = UnmatchedState.OPEN, None
+    UnmatchedEntry.objects.bulk_create(create, batch_size=CHUNK)
+    UnmatchedEntry.objects.bulk_update(update, ["library_import", "fields", "state", "title"], batch_size=CHUNK)
+
+
+@transaction.atomic
+def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImport:
+    """Import a MAL XML (plain or gzipped) or AniList JSON list: all of it or, when the file itself does
+    not read (ListFileError), nothing. Entries that do not read are rejected one by one with reasons."""
+    listfile = list_file_read(data)
+    now = timezone.now()
+    outcome = _Outcome(rejected=list(listfile.rejected))
+    _sorted_out(user, entries_match(user_id=user.pk, entries=listfile.entries), outcome, now)
+    run = LibraryImport.objects.create(
+        user=user,
+        at=now,
+        format=listfile.format,
+        filename=filename[:200],
+        created=len(outcome.create),
+        updated=len(outcome.update),
+        unchanged=outcome.unchanged,
+        unmatched=len(outcome.unmatched),
+        rejected=len(outcome.rejected),
+        rejections=[one.as_json() for one in outcome.rejected],
+    )
+    LibraryEntry.objects.bulk_create(outcome.create, batch_size=CHUNK)
+    LibraryEntry.objects.bulk_update(outcome.update, [*FROM_FILE, "privacy", "updated_at"], batch_size=CHUNK)
+    _unmatched_keep(user, run, outcome.unmatched)
+    return run
+
+
+# --- unmatched entries ------------------------------------------------------------------------------
+
+
+def _record(row: UnmatchedEntry) -> ListEntry:
+    known = {field.name for field in dataclasses.fields(ListEntry)}
+    fields: dict[str, Any] = {k: v for k, v in row.fields.items() if k in known}
+    return ListEntry(**{**fields, "names": tuple(fields.get("names", ()))})
+
+
+@transaction.atomic
+def unmatched_resolve(*, user: User, unmatched_id: int, title: Title) -> LibraryEntry:
+    """The reader says which title an unmatched entry is: the entry joins the library (merged into an
+    entry the title already has) and the answer is remembered for the next import."""
+    row = UnmatchedEntry.objects.select_for_update().get(user=user, pk=unmatched_id)
+    now = timezone.now()
+    entry = LibraryEntry.objects.filter(user=user, title=title).first()
+    fresh = entry is None
+    if entry is None:
+        entry = _new_entry(user, title.pk, now, default_privacy(user))
+    try:
+        _from_file(entry, _record(row), fresh=fresh)
+    except EntryRejected as exc:
+        raise BadQuery("title", str(exc)) from exc
+    entry.updated_at = now
+    entry.save()
+    row.state, row.title = UnmatchedState.RESOLVED, title
+    row.save(update_fields=["state", "title"])
+    return entry
+
+
+@transaction.atomic
+def unmatched_leave(*, user: User, unmatched_id: int) -> None:
+    updated = UnmatchedEntry.objects.filter(user=user, pk=unmatched_id).update(state=UnmatchedState.LEFT, title=None)
+    if not updated:
+        raise UnmatchedEntry.DoesNotExist
