@@ -8,6 +8,7 @@ from shuraba.accounts import views as accounts
 from shuraba.catalog import views as catalog
 from shuraba.core import views as core
 from shuraba.editorial import views as editorial
+from shuraba.library import views as library
 from shuraba.search import views as search
 
 urlpatterns = [
@@ -28,6 +29,12 @@ urlpatterns = [
     path("settings/reveals/", accounts.title_reveal, name="settings-reveal"),
     path("settings/export.json", accounts.data_export, name="settings-export"),
     path("settings/delete/", accounts.account_delete, name="settings-delete"),
+    path("library/", library.library, name="library"),
+    path("library/entry/", library.library_entry, name="library-entry"),
+    path("library/settings/", library.library_settings, name="library-settings"),
+    path("library/titles/<slug:slug>/", library.library_edit, name="library-edit"),
+    path("library/import/", library.library_import, name="library-import"),
+    path("library/import/resolve/", library.library_resolve, name="library-resolve"),
     path("accounts/", include("allauth.urls")),  # sign up, sign in (/accounts/login/), email, password
     path("healthz", core.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -22,7 +22,11 @@ NOT_WALKED = {
     "settings-reveal",
     "settings-delete",
     "avoid-preset",  # the status bar's preset switch takes POST
+    "library-entry",  # the library's writes take POST
+    "library-settings",
+    "library-resolve",
 }
+OPEN_SAMPLE_SLUG = "a-ferry-song-for-two"  # a teen-rated sample title: every viewer may see it
 # Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
 SIGNED_IN_ONLY = {
     "account_email",
@@ -30,6 +34,9 @@ SIGNED_IN_ONLY = {
     "account_set_password",
     "account_reauthenticate",
     "settings-export",
+    "library",
+    "library-edit",
+    "library-import",
 }
 
 
@@ -52,7 +59,11 @@ def signed_in_urls() -> dict[str, list[str]]:
         "account_set_password": ["/accounts/password/set/"],
         "account_reauthenticate": ["/accounts/reauthenticate/"],
         "settings-export": ["/settings/export.json"],
+        "library": ["/library/", "/library/?sort=score&status=reading&status=completed", "/library/?hidden=yes"],
+        "library-edit": [f"/library/titles/{OPEN_SAMPLE_SLUG}/"],
+        "library-import": ["/library/import/"],
     }
+
 
 
 def concrete_urls() -> dict[str, list[str]]:

@@ -15,6 +15,7 @@ from shuraba.accounts.policies import SESSION_TITLE_REVEALS, Reveal, Visibility,
 from shuraba.accounts.rules import RULES_FILE_FORMAT
 from shuraba.accounts.services import SESSION_REVEALS_MAX
 from shuraba.catalog.models import Title
+from shuraba.library.selectors import library_export
 
 EXPORT_FORMAT = "shuraba-account-export/1"
 
@@ -49,15 +50,17 @@ def title_reveals_list(*, request: HttpRequest, visibility: Visibility) -> tuple
     return tuple(RememberedReveal(t.slug, t.title, reveal_stored(remembered[t.slug]), None) for t in titles)
 
 
-def account_export(*, user: User) -> dict[str, Any]:
+def account_export(*, user: User, visibility: Visibility) -> dict[str, Any]:
     """Everything shuraba keeps about one reader, as JSON-ready data (`/settings/export.json`)."""
-    return {"format": EXPORT_FORMAT, "exported_at": timezone.now().isoformat(), **export_sections(user=user)}
+    sections = export_sections(user=user, visibility=visibility)
+    return {"format": EXPORT_FORMAT, "exported_at": timezone.now().isoformat(), **sections}
 
 
-def export_sections(*, user: User) -> dict[str, Any]:
+def export_sections(*, user: User, visibility: Visibility) -> dict[str, Any]:
     """The export's top-level sections, one key per kind of reader data. A new kind adds its key here
-    (later the library and reviews). `avoid_rules` is the same shape as the rules file of
-    /settings/avoid/export.json, so it can be imported there as it is."""
+    (later reviews). `avoid_rules` is the same shape as the rules file of /settings/avoid/export.json, so
+    it can be imported there as it is; `library` is /api/v1/me/library/export.json (entries for titles
+    behind the reader's age gate are counted in `left_out`, not named)."""
     stored = ReaderRules.objects.filter(user=user).first()
     return {
         "account": _account_section(user),
@@ -81,6 +84,7 @@ def export_sections(*, user: User) -> dict[str, Any]:
             "presets": list(stored.presets) if stored else [],
             "updated_at": _iso(stored.updated_at) if stored else None,
         },
+        "library": library_export(user=user, visibility=visibility).as_json(),
     }
 
 

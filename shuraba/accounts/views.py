@@ -115,7 +115,8 @@ def _account(request: HttpRequest) -> User:
 @login_required
 @require_safe
 def data_export(request: HttpRequest) -> HttpResponse:
-    response = JsonResponse(selectors.account_export(user=_account(request)), json_dumps_params={"indent": 2})
+    export = selectors.account_export(user=_account(request), visibility=visibility_from_request(request))
+    response = JsonResponse(export, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="shuraba-account.json"'
     return response
 

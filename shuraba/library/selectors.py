@@ -171,7 +171,7 @@ def _filtered(entries: QuerySet[LibraryEntry], filters: LibraryFilters) -> Query
     if filters.notes:
         entries = entries.exclude(notes="")
     if filters.text:
-        named = Q(title__title__icontains=filters.text) | Q(title__alt_titles__text__icontains=filters.text)
+        named = Q(title__icontains=filters.text) | Q(alt_titles__text__icontains=filters.text)
         entries = entries.filter(title__in=Title.objects.filter(named).values("pk"))
     return entries
 

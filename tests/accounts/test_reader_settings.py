@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shuraba.accounts.models import SpoilerChoice, TitleReveal, User
-from shuraba.accounts.policies import SESSION_TITLE_REVEALS, SPOILER_SETTINGS, SPOILER_STATUS
+from shuraba.accounts.policies import PUBLIC, SESSION_TITLE_REVEALS, SPOILER_SETTINGS, SPOILER_STATUS
 from shuraba.accounts.selectors import export_sections
 from shuraba.accounts.services import SESSION_REVEALS_MAX
 from shuraba.catalog.models import FormulaStage, Title
@@ -191,12 +191,13 @@ def test_export_holds_the_account_its_choices_and_reveals(
         }
     ]
     assert "password" not in response.content.decode()
-    assert set(export_sections(user=reader)) == {
+    assert set(export_sections(user=reader, visibility=PUBLIC)) == {
         "account",
         "age_confirmation",
         "spoilers",
         "title_reveals",
         "avoid_rules",
+        "library",
     }
 
 
