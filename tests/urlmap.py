@@ -65,7 +65,6 @@ def signed_in_urls() -> dict[str, list[str]]:
     }
 
 
-
 def concrete_urls() -> dict[str, list[str]]:
     """Pattern name -> URLs to visit, covering every title, tag, axis and guide page."""
     titles = list(Title.objects.order_by("pk"))
