@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.steps import sign_up
+from tests.e2e.test_csp import LISTEN, Violations
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +42,8 @@ def test_a_reader_keeps_a_library_and_imports_a_list(
     browser_page: Page, screenshot: Screenshot, tmp_path: Path
 ) -> None:
     page = browser_page
+    page.context.add_init_script(LISTEN)  # the signed-in pages are outside the CSP crawl: checked here
+    violations = Violations(page)
     page.goto("/accounts/signup/")
     sign_up(page, email=EMAIL, username=USERNAME, password=PASSWORD)
 
@@ -52,6 +55,7 @@ def test_a_reader_keeps_a_library_and_imports_a_list(
     card.locator("form.library-quick button", has_text="Add").click()
     expect(card.locator("form.library-quick")).to_contain_text(f"Added “{name}” to your library.")
     expect(page).to_have_url(re.compile(r"/browse/\?sort=title$"))
+    violations.collect()
     screenshot(page, "library-01-card-added")
 
     # On a title page, a wrong value is said in place (the browser's own check is taken away first).
@@ -64,6 +68,7 @@ def test_a_reader_keeps_a_library_and_imports_a_list(
     chapters.fill("-3")
     page.locator("form.library-quick.full button", has_text="Save").click()
     expect(page.locator("form.library-quick.full .error")).to_contain_text("Not saved: chapters_read is -3")
+    violations.collect()
     screenshot(page, "library-02-error-in-place")
 
     # The library, filtered; Back brings the form back as it was.
@@ -92,6 +97,7 @@ def test_a_reader_keeps_a_library_and_imports_a_list(
     page.locator("ul.unmatched > li").first.locator("button", has_text="This is it").first.click()
     expect(page.locator(".messages")).to_contain_text("Matched:")
     expect(page.locator("main")).to_contain_text("Nothing is waiting.")
+    violations.collect()
     screenshot(page, "library-03-import")
 
     page.goto("/library/?sort=title")
@@ -99,4 +105,6 @@ def test_a_reader_keeps_a_library_and_imports_a_list(
     expect(rows.filter(has_text=KNOWN)).to_contain_text("2024-03")
     expect(rows.filter(has_text="Vermilion Thread")).to_contain_text("Dropped")
     page.set_viewport_size({"width": 390, "height": 800})
+    violations.collect()
     screenshot(page, "library-04-phone")
+    assert violations.found == []
