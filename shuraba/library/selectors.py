@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 
 from shuraba.accounts.models import User
@@ -171,8 +170,11 @@ def _filtered(entries: QuerySet[LibraryEntry], filters: LibraryFilters) -> Query
     if filters.notes:
         entries = entries.exclude(notes="")
     if filters.text:
+        # Only the library's own titles are searched, once per page: the whole catalog's names (760,000
+        # at 200k titles) took 0.8 s for each of the page's queries.
         named = Q(title__icontains=filters.text) | Q(alt_titles__text__icontains=filters.text)
-        entries = entries.filter(title__in=Title.objects.filter(named).values("pk"))
+        own = Title.objects.filter(pk__in=entries.values("title_id")).filter(named)
+        entries = entries.filter(title_id__in=sorted(set(own.values_list("pk", flat=True))))
     return entries
 
 
@@ -184,6 +186,16 @@ def _row(values: tuple[Any, ...], hidden_by: tuple[str, ...]) -> EntryRow:
     return EntryRow(**dict(zip(ROW_NAMES, values[:7] + values[8:], strict=True)), hidden_by=hidden_by)
 
 
+def _page_rows(user: User, entries: QuerySet[LibraryEntry], sort: str, number: int) -> list[tuple[Any, ...]]:
+    """One page's rows: its entries' pks sorted from the sort's columns alone, then those rows whole. Sorting
+    the whole rows (notes, slugs...) of a 5,000-entry library took most of a deep page's time."""
+    start = (number - 1) * PER_PAGE
+    pks = list(entries.order_by(*SORTS[sort]).values_list("pk", flat=True)[start : start + PER_PAGE])
+    rows = LibraryEntry.objects.filter(user=user, pk__in=pks).values_list(*ROW_FIELDS)
+    by_pk = {values[0]: values for values in rows}
+    return [by_pk[pk] for pk in pks]
+
+
 def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters) -> LibraryPage:
     shown = _shown(user, visibility)
     title_ids = list(shown.values_list("title_id", flat=True))
@@ -193,18 +205,21 @@ def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters)
         entries = entries.filter(title_id__in=list(hiding))
     elif filters.hidden == "no":
         entries = entries.exclude(title_id__in=list(hiding))
-    paginator = Paginator(entries.order_by(*SORTS[filters.sort]).values_list(*ROW_FIELDS), PER_PAGE)
-    page = paginator.get_page(filters.page)
+    total = len(title_ids) if entries is shown else entries.count()
+    pages = max(1, -(-total // PER_PAGE))
+    number = min(filters.page, pages)  # a page past the end shows the last one, as Paginator.get_page did
     counts = dict(shown.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    gated = LibraryEntry.objects.filter(user=user).count() - len(title_ids) if visibility.age_gated else 0
+    rows = _page_rows(user, entries, filters.sort, number)
     return LibraryPage(
         filters=filters,
-        rows=tuple(_row(values, hiding.get(values[1], ())) for values in page.object_list),
-        total=paginator.count,
-        pages=paginator.num_pages,
+        rows=tuple(_row(values, hiding.get(values[1], ())) for values in rows),
+        total=total,
+        pages=pages,
         counts={status: counts.get(status, 0) for status in Status.values},
         everything=len(title_ids),
         rules_hidden=len(hiding),
-        age_gated=LibraryEntry.objects.filter(user=user).count() - len(title_ids),
+        age_gated=gated,
         unmatched_open=UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN).count(),
     )
 
