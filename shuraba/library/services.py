@@ -97,9 +97,8 @@ def entry_changes_read(data: Mapping[str, object]) -> dict[str, object]:
 
 
 def _dates_check(entry: LibraryEntry) -> None:
-    started, finished = entry.started_on, entry.finished_on
-    if started and finished and finished < started[: len(finished)]:
-        raise BadQuery("finished_on", f"{finished} is before the start, {started}")
+    if _finishes_first(entry.started_on, entry.finished_on):
+        raise BadQuery("finished_on", f"{entry.finished_on} is before the start, {entry.started_on}")
 
 
 def default_privacy(user: User) -> str:
@@ -149,6 +148,14 @@ def entry_remove(*, user: User, title: Title) -> bool:
 # --- import -----------------------------------------------------------------------------------------
 
 
+_FINISHES_FIRST = "finishes ({0.finished_on}) before it starts ({0.started_on})"
+
+
+def _finishes_first(started: str, finished: str) -> bool:
+    """Partial dates compare at the finish's precision: 2024-03 does not finish before 2024-03-15."""
+    return bool(started and finished and finished < started[: len(finished)])
+
+
 def _from_file(entry: LibraryEntry, record: ListEntry, *, fresh: bool) -> bool:
     """Apply a file's entry; whether anything changed."""
     changed = False
@@ -161,8 +168,8 @@ def _from_file(entry: LibraryEntry, record: ListEntry, *, fresh: bool) -> bool:
             changed = True
     if record.private and entry.privacy != Privacy.PRIVATE:
         entry.privacy, changed = Privacy.PRIVATE, True
-    if entry.started_on and entry.finished_on and entry.finished_on < entry.started_on[: len(entry.finished_on)]:
-        raise EntryRejected(f"finishes ({entry.finished_on}) before it starts ({entry.started_on})")
+    if _finishes_first(entry.started_on, entry.finished_on):
+        raise EntryRejected(_FINISHES_FIRST.format(entry))
     return changed
 
 
@@ -191,7 +198,10 @@ def _sorted_out(user: User, matched: Iterable[Matched], outcome: _Outcome, now: 
     for one in matched:
         record = one.entry
         if one.title_id is None:
-            outcome.unmatched.append(one)
+            if _finishes_first(record.started_on, record.finished_on):  # kept, it could never be resolved
+                outcome.rejected.append(Rejected(record.where, record.name, _FINISHES_FIRST.format(record)))
+            else:
+                outcome.unmatched.append(one)
             continue
         if one.title_id in first:
             outcome.rejected.append(Rejected(record.where, record.name, f"the same title as {first[one.title_id]}"))
@@ -278,7 +288,7 @@ def _record(row: UnmatchedEntry) -> ListEntry:
 def unmatched_resolve(*, user: User, unmatched_id: int, title: Title) -> LibraryEntry:
     """The reader says which title an unmatched entry is: the entry joins the library (merged into an
     entry the title already has) and the answer is remembered for the next import."""
-    row = UnmatchedEntry.objects.select_for_update().get(user=user, pk=unmatched_id)
+    row = UnmatchedEntry.objects.select_for_update().get(user=user, pk=unmatched_id, state=UnmatchedState.OPEN)
     now = timezone.now()
     entry = LibraryEntry.objects.filter(user=user, title=title).first()
     fresh = entry is None

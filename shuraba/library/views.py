@@ -22,6 +22,7 @@ from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.models import Title
 from shuraba.core.errors import BadQuery
 from shuraba.library import selectors, services
+from shuraba.library.fetch import FetchError, unmatched_fetch
 from shuraba.library.listfile import size_check
 from shuraba.library.models import Privacy, Status, UnmatchedEntry
 from shuraba.library.records import ListFileError
@@ -249,7 +250,8 @@ def library_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def library_resolve(request: HttpRequest) -> HttpResponse:
-    """An unmatched entry: `unmatched` (its id) with `title` (a slug) to match it, or `action=leave`."""
+    """An unmatched entry: `unmatched` (its id) with `title` (a slug) to match it, `action=leave`, or
+    `action=fetch` (when the operator allows it: the title is fetched from AniList or MyAnimeList by id)."""
     user = _reader(request)
     raw = request.POST.get("unmatched", "")
     if not raw.isdigit():
@@ -258,6 +260,9 @@ def library_resolve(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "leave":
             services.unmatched_leave(user=user, unmatched_id=int(raw))
             messages.success(request, "Left out: that entry will not be offered again.")
+        elif request.POST.get("action") == "fetch":
+            outcome = unmatched_fetch(user=user, unmatched_id=int(raw))
+            messages.success(request, outcome.message(visibility_from_request(request)))
         else:
             title = _title_visible(request, request.POST.get("title", ""))
             services.unmatched_resolve(user=user, unmatched_id=int(raw), title=title)
@@ -266,4 +271,6 @@ def library_resolve(request: HttpRequest) -> HttpResponse:
         return _import_page(request, error="That entry is not waiting to be matched any more.", status=400)
     except BadQuery as exc:
         return _import_page(request, error=f"Not matched: {exc.message}", status=400)
+    except FetchError as exc:
+        return _import_page(request, error=f"Not fetched: {exc}", status=exc.http_status)
     return HttpResponseRedirect("/library/import/")

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import httpx
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import EVERYTHING, PUBLIC
@@ -336,12 +336,11 @@ def test_a_record_that_breaks_the_catalog_s_rules_is_rejected_and_changes_nothin
 
 @pytest.mark.usefixtures("enabled")
 def test_an_entry_the_library_refuses_takes_the_imported_title_back_with_it(reader: User) -> None:
-    # An unmatched entry is kept as the file said; it finishes before it starts, so it cannot join the library.
-    listed = recorded("fetch_list_anilist.json")
-    entry = listed["data"]["MediaListCollection"]["lists"][0]["entries"][0]
-    entry["completedAt"] = {"year": 2023, "month": 1, "day": None}
-    library_import(user=reader, data=json.dumps(listed).encode(), filename="list.json")
-    row = UnmatchedEntry.objects.get(user=reader, name="Fetchtest Kasou Sakuhin A")
+    # An import now rejects an entry that finishes before it starts; one kept from before that check
+    # cannot join the library.
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin A")
+    row.fields = {**row.fields, "started_on": "2024-05", "finished_on": "2023-01"}
+    row.save()
     before = counts()
 
     with pytest.raises(FetchRejected, match="could not join your library"):
@@ -418,3 +417,35 @@ def test_an_outage_stops_at_once_and_changes_nothing(reader: User) -> None:
 
     assert len(source.requests) == 1
     assert_nothing_changed(before, row)
+
+
+# --- the import page's button -------------------------------------------------------------------------
+
+
+def test_the_page_offers_no_fetch_until_the_operator_allows_it_and_says_why_when_posted(
+    reader: User, reader_client: Client
+) -> None:
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin A")
+    assert "Fetch it from" not in reader_client.get("/library/import/").content.decode()
+    before = counts()
+    response = reader_client.post("/library/import/resolve/", {"unmatched": row.pk, "action": "fetch"})
+    assert response.status_code == 403
+    assert "Not fetched:" in response.content.decode()
+    assert_nothing_changed(before, row)
+
+
+@pytest.mark.usefixtures("enabled")
+def test_the_page_s_button_fetches_the_title_and_the_entry_joins_the_library(
+    reader: User, reader_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin A")
+    source = Source()
+    monkeypatch.setattr("shuraba.library.fetch.http_client", source.client)  # the network edge, faked
+    page = reader_client.get("/library/import/").content.decode()
+    assert "Fetch it from AniList" in page
+    response = reader_client.post("/library/import/resolve/", {"unmatched": row.pk, "action": "fetch"}, follow=True)
+    assert response.status_code == 200
+    assert len(source.requests) == 1
+    assert LibraryEntry.objects.filter(user=reader, title__title="Fetchtest Kasou Sakuhin A").exists()
+    row.refresh_from_db()
+    assert row.state == UnmatchedState.RESOLVED
