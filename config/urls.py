@@ -8,6 +8,7 @@ from shuraba.accounts import views as accounts
 from shuraba.catalog import views as catalog
 from shuraba.core import views as core
 from shuraba.editorial import views as editorial
+from shuraba.library import profile_views as library_profile
 from shuraba.search import views as search
 
 urlpatterns = [
@@ -28,6 +29,8 @@ urlpatterns = [
     path("settings/reveals/", accounts.title_reveal, name="settings-reveal"),
     path("settings/export.json", accounts.data_export, name="settings-export"),
     path("settings/delete/", accounts.account_delete, name="settings-delete"),
+    path("u/<str:name>/", library_profile.profile, name="profile"),
+    path("u/<str:name>/e/<str:token>/", library_profile.entry_shared, name="entry-shared"),
     path("accounts/", include("allauth.urls")),  # sign up, sign in (/accounts/login/), email, password
     path("healthz", core.healthz, name="healthz"),
     path("admin/", admin.site.urls),
