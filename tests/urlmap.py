@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
 from shuraba.editorial.models import GuidePage
+from shuraba.library.models import LibraryEntry
 from shuraba.taxonomy.models import Axis, Tag
 
 # Patterns that are not pages a reader walks: the admin has its own tests; sign-out and the settings
@@ -65,9 +68,32 @@ def signed_in_urls() -> dict[str, list[str]]:
     }
 
 
+# A fictional reader whose profile the walks visit: public entries (one behind the age gate, so the walks
+# check it stays out of an unverified visitor's profile), an unlisted and a private one.
+WALK_READER = "walk-reader"
+WALK_ENTRIES = (  # (rating, privacy, share token, score)
+    ("teen", "public", "walk-public", 8),
+    ("mature", "public", "walk-public-2", 5),
+    ("explicit", "public", "walk-public-gated", 9),
+    ("all-ages", "unlisted", "walk-unlisted", 7),
+    ("teen", "private", "walk-private", 3),
+)
+
+
+def _walk_reader() -> str:
+    user, _ = User.objects.get_or_create(username=WALK_READER)
+    now = timezone.now()
+    for i, (rating, privacy, token, score) in enumerate(WALK_ENTRIES):
+        title = Title.objects.filter(content_rating=rating).order_by("slug")[i]
+        defaults = {"privacy": privacy, "score": score, "share_token": token, "created_at": now, "updated_at": now}
+        LibraryEntry.objects.get_or_create(user=user, title=title, defaults=defaults)
+    return f"/u/{WALK_READER}/"
+
+
 def concrete_urls() -> dict[str, list[str]]:
     """Pattern name -> URLs to visit, covering every title, tag, axis and guide page."""
     titles = list(Title.objects.order_by("pk"))
+    profile = _walk_reader()
     return {
         "home": ["/"],
         "guide": ["/guide/"],
@@ -83,6 +109,8 @@ def concrete_urls() -> dict[str, list[str]]:
             "/browse/?per_page=100&query=q:a",
         ],
         "title-detail": [f"/titles/{t.slug}/" for t in titles],
+        "profile": [profile, f"{profile}?page=1"],
+        "entry-shared": [f"{profile}e/walk-public/", f"{profile}e/walk-unlisted/"],
         "age-gate": ["/age-gate/"],
         "settings": ["/settings/"],
         "avoid-rules": ["/settings/avoid/"],

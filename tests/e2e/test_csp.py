@@ -29,6 +29,9 @@ NOT_PAGES |= {
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
 }
+# A reader's profile and shared entries: the served site has no readers, so no link reaches them
+# (tests/library/test_profile.py checks that they carry no inline style or script).
+NOT_PAGES |= {"profile", "entry-shared"}
 PAGES = {name for name, _ in url_patterns()} - NOT_PAGES
 # Registered before any page script runs; a violation anywhere in the page's life lands in window.__csp.
 LISTEN = """
