@@ -26,6 +26,8 @@ from shuraba.library.models import (
     UnmatchedState,
 )
 from shuraba.library.records import (
+    COUNT_MAX,
+    REREADS_MAX,
     EntryRejected,
     ListEntry,
     Rejected,
@@ -51,6 +53,8 @@ EDITABLE = (
 FROM_FILE = EDITABLE[:-1]
 # Empty in a file means "the file does not know": it never erases what the reader wrote here.
 KEPT_WHEN_EMPTY = ("score", "started_on", "finished_on", "notes")
+# Rejections an import run keeps with their reasons; past these it keeps the count and says so.
+REJECTIONS_KEPT = 1_000
 
 
 def _choice(value: object, field: str, choices: Sequence[str]) -> str:
@@ -78,7 +82,7 @@ def _checked(field: str, value: object) -> object:
         return partial_date_check(_text(value, field), field)
     if field == "notes":
         return notes_read(_text(value, field), field)
-    return count_read(value, field)
+    return count_read(value, field, most=REREADS_MAX if field == "reread_count" else COUNT_MAX)
 
 
 def entry_changes_read(data: Mapping[str, object]) -> dict[str, object]:
@@ -190,18 +194,28 @@ def _existing(user: User, title_ids: Sequence[int]) -> dict[int, LibraryEntry]:
     return found
 
 
+def _unmatched_sort(one: Matched, outcome: _Outcome, first: dict[tuple[str, str, str], str]) -> None:
+    """An unmatched entry is kept once per key: a second in the file is rejected, so the report adds up."""
+    record, key = one.entry, _unmatched_key(one.entry)
+    if _finishes_first(record.started_on, record.finished_on):  # kept, it could never be resolved
+        outcome.rejected.append(Rejected(record.where, record.name, _FINISHES_FIRST.format(record)))
+    elif key in first:
+        outcome.rejected.append(Rejected(record.where, record.name, f"the same entry as {first[key]}"))
+    else:
+        first[key] = record.where
+        outcome.unmatched.append(one)
+
+
 def _sorted_out(user: User, matched: Iterable[Matched], outcome: _Outcome, now: dt.datetime) -> None:
     matched = list(matched)
     existing = _existing(user, sorted({m.title_id for m in matched if m.title_id is not None}))
     privacy = default_privacy(user)
     first: dict[int, str] = {}
+    first_unmatched: dict[tuple[str, str, str], str] = {}
     for one in matched:
         record = one.entry
         if one.title_id is None:
-            if _finishes_first(record.started_on, record.finished_on):  # kept, it could never be resolved
-                outcome.rejected.append(Rejected(record.where, record.name, _FINISHES_FIRST.format(record)))
-            else:
-                outcome.unmatched.append(one)
+            _unmatched_sort(one, outcome, first_unmatched)
             continue
         if one.title_id in first:
             outcome.rejected.append(Rejected(record.where, record.name, f"the same title as {first[one.title_id]}"))
@@ -225,28 +239,55 @@ def _sorted_out(user: User, matched: Iterable[Matched], outcome: _Outcome, now: 
             outcome.unchanged += 1
 
 
+def _unmatched_key(record: ListEntry) -> tuple[str, str, str]:
+    return (record.source, record.source_id, record.name)
+
+
+def _unmatched_key_of(row: UnmatchedEntry) -> tuple[str, str, str]:
+    return (row.source, row.source_id, row.name)
+
+
+def _unmatched_settle(user: User, matched: Sequence[Matched]) -> None:
+    """An entry still waiting for the reader that matches now (the catalog gained its title or its id)
+    waits no more: it is in the library."""
+    keys = {_unmatched_key(one.entry) for one in matched if one.title_id is not None}
+    waiting = UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN, source__in={k[0] for k in keys})
+    settled = [row.pk for row in waiting.only("source", "source_id", "name") if _unmatched_key_of(row) in keys]
+    for start in range(0, len(settled), CHUNK):
+        UnmatchedEntry.objects.filter(pk__in=settled[start : start + CHUNK]).delete()
+
+
 def _unmatched_keep(user: User, run: LibraryImport, unmatched: Sequence[Matched]) -> None:
-    """Keep the entries nothing matched, once each per reader: a re-import refreshes them."""
+    """Keep the entries nothing matched, once each per reader (`_sorted_out` let each key in once): a
+    re-import refreshes them."""
     known = {
-        (row.source, row.source_id, row.name): row
+        _unmatched_key_of(row): row
         for row in UnmatchedEntry.objects.filter(user=user, source__in={m.entry.source for m in unmatched})
     }
     create, update = [], []
     for one in unmatched:
         record = one.entry
         fields = {**dataclasses.asdict(record), "candidates": list(one.candidates)}
-        row = known.get((record.source, record.source_id, record.name))
+        row = known.get(_unmatched_key(record))
         if row is None:
             row = UnmatchedEntry(user=user, source=record.source, source_id=record.source_id, name=record.name)
-            known[(record.source, record.source_id, record.name)] = row
             create.append(row)
-        elif row not in update and row not in create:
+        else:
             update.append(row)
         row.library_import, row.fields = run, fields
         if row.state == UnmatchedState.RESOLVED:  # its title was deleted since
             row.state, row.title = UnmatchedState.OPEN, None
     UnmatchedEntry.objects.bulk_create(create, batch_size=CHUNK)
     UnmatchedEntry.objects.bulk_update(update, ["library_import", "fields", "state", "title"], batch_size=CHUNK)
+
+
+def _rejections(rejected: Sequence[Rejected]) -> list[dict[str, str]]:
+    kept = [one.as_json() for one in rejected[:REJECTIONS_KEPT]]
+    if len(rejected) > REJECTIONS_KEPT:
+        more = len(rejected) - REJECTIONS_KEPT
+        reason = f"{more:,} more entries were rejected; the first {REJECTIONS_KEPT:,} are listed with their reasons"
+        kept.append(Rejected(f"after {rejected[REJECTIONS_KEPT - 1].where}", "", reason).as_json())
+    return kept
 
 
 @transaction.atomic
@@ -256,7 +297,8 @@ def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImp
     listfile = list_file_read(data)
     now = timezone.now()
     outcome = _Outcome(rejected=list(listfile.rejected))
-    _sorted_out(user, entries_match(user_id=user.pk, entries=listfile.entries), outcome, now)
+    matched = entries_match(user_id=user.pk, entries=listfile.entries)
+    _sorted_out(user, matched, outcome, now)
     run = LibraryImport.objects.create(
         user=user,
         at=now,
@@ -267,10 +309,11 @@ def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImp
         unchanged=outcome.unchanged,
         unmatched=len(outcome.unmatched),
         rejected=len(outcome.rejected),
-        rejections=[one.as_json() for one in outcome.rejected],
+        rejections=_rejections(outcome.rejected),
     )
     LibraryEntry.objects.bulk_create(outcome.create, batch_size=CHUNK)
     LibraryEntry.objects.bulk_update(outcome.update, [*FROM_FILE, "privacy", "updated_at"], batch_size=CHUNK)
+    _unmatched_settle(user, matched)
     _unmatched_keep(user, run, outcome.unmatched)
     return run
 
