@@ -42,6 +42,18 @@ SIGNED_IN_ONLY = {
     "library-import",
 }
 
+# The signed-in reader's API: a visitor is answered 401 in JSON (an API does not redirect to a page).
+# Pattern -> the method it is walked with, its one URL.
+SIGNED_IN_API = {
+    "api-1:library_get": ("get", "/api/v1/me/library"),
+    "api-1:entry_add": ("post", "/api/v1/me/library"),
+    "api-1:library_import": ("post", "/api/v1/me/library/import"),
+    "api-1:library_export_xml": ("get", "/api/v1/me/library/export.xml"),
+    "api-1:library_export_json": ("get", "/api/v1/me/library/export.json"),
+    "api-1:entry_update": ("patch", "/api/v1/me/library/no-such-title"),
+    "api-1:entry_delete": ("delete", "/api/v1/me/library/no-such-title"),
+}
+
 
 def url_patterns() -> Iterator[tuple[str, str]]:
     def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str | None) -> Iterator[tuple[str, str]]:
@@ -127,6 +139,7 @@ def concrete_urls() -> dict[str, list[str]]:
         "account_reset_password_from_key": ["/accounts/password/reset/key/1-not-a-key/"],
         "account_reset_password_from_key_done": ["/accounts/password/reset/key/done/"],
         **signed_in_urls(),
+        **{name: [url] for name, (_, url) in SIGNED_IN_API.items()},
         "healthz": ["/healthz"],
         "api-1:openapi-json": ["/api/v1/openapi.json"],
         "api-1:openapi-view": ["/api/v1/docs"],

@@ -16,6 +16,8 @@ from shuraba.catalog.schemas import ErrorOut
 from shuraba.core.errors import BadQuery
 
 router = Router(tags=["me"])
+# Every session write over the API refuses a request without the token in these words.
+CSRF_FAILED = "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header"
 
 
 class RuleOut(Schema):
@@ -67,7 +69,7 @@ def avoid_rules_put(request: HttpRequest) -> dict[str, Any]:
     `X-CSRFToken` header. A rule that does not read answers 400 naming the rule, the word and its position
     (with the closest valid names), and nothing is saved."""
     if check_csrf(request) is not None:
-        raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header")
+        raise HttpError(403, CSRF_FAILED)
     try:
         body = json.loads(request.body or b"null")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

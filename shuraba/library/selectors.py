@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 
 from shuraba.accounts.models import User
-from shuraba.accounts.policies import Visibility
+from shuraba.accounts.policies import AGE_GATE_NOTE, Visibility, rules_waived, title_hidden
 from shuraba.catalog.models import ExternalId, Title
 from shuraba.core.errors import BadQuery
 from shuraba.library.malxml import MalRow
@@ -207,6 +207,24 @@ def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters)
         age_gated=LibraryEntry.objects.filter(user=user).count() - len(title_ids),
         unmatched_open=UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN).count(),
     )
+
+
+def library_title(*, visibility: Visibility, slug: str) -> Title | None:
+    """The title a reader shelves by its slug; None when there is none or it is behind the age gate (it does
+    not exist for them, alike). A title their avoid rules hide is returned: their library is their own data."""
+    title = Title.objects.filter(slug=slug).first()
+    if title is None:
+        return None
+    hidden = title_hidden(rules_waived(visibility), title_id=title.pk, content_rating=title.content_rating)
+    return None if hidden is not None and hidden.reason == AGE_GATE_NOTE.reason else title
+
+
+def entry_row(*, user: User, visibility: Visibility, title_id: int) -> EntryRow | None:
+    """One entry as the library page lists it (the rules hiding it named); None if it is not shown."""
+    values = _shown(user, visibility).filter(title_id=title_id).values_list(*ROW_FIELDS).first()
+    if values is None:
+        return None
+    return _row(values, titles_rules_hide(visibility=visibility, title_ids=[title_id]).get(title_id, ()))
 
 
 def entry_of(*, user: User, title_id: int) -> LibraryEntry | None:
