@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuraba.accounts.models import User
+from shuraba.accounts.viewers import visibility_of_account
 from shuraba.catalog.models import Title
 from shuraba.core.errors import BadQuery
 from shuraba.library.listfile import list_file_read
@@ -290,6 +291,22 @@ def _rejections(rejected: Sequence[Rejected]) -> list[dict[str, str]]:
     return kept
 
 
+def _behind_the_gate(user: User, matched: list[Matched]) -> list[Matched]:
+    """A match with a title behind the reader's age gate stays unmatched (the title is kept as its
+    candidate, offered once 18+ is confirmed): an import must not tell who may not see a title that it
+    exists. A title already in the reader's library is theirs to update."""
+    visibility = visibility_of_account(user)
+    ids = sorted({m.title_id for m in matched if m.title_id is not None})
+    ratings: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        ratings.update(Title.objects.filter(pk__in=ids[start : start + CHUNK]).values_list("pk", "content_rating"))
+    gated = {pk for pk, rating in ratings.items() if not visibility.rating_shown(rating)}
+    if not gated:
+        return matched
+    gated -= set(LibraryEntry.objects.filter(user=user, title_id__in=gated).values_list("title_id", flat=True))
+    return [Matched(m.entry, None, "", (m.title_id,)) if m.title_id in gated else m for m in matched]
+
+
 @transaction.atomic
 def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImport:
     """Import a MAL XML (plain or gzipped) or AniList JSON list: all of it or, when the file itself does
@@ -297,7 +314,7 @@ def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImp
     listfile = list_file_read(data)
     now = timezone.now()
     outcome = _Outcome(rejected=list(listfile.rejected))
-    matched = entries_match(user_id=user.pk, entries=listfile.entries)
+    matched = _behind_the_gate(user, entries_match(user_id=user.pk, entries=listfile.entries))
     _sorted_out(user, matched, outcome, now)
     run = LibraryImport.objects.create(
         user=user,

@@ -222,6 +222,7 @@ def test_entries_match_by_anilist_id_by_mal_id_and_by_name(reader: User, ids_kno
     }
 
 
+@pytest.mark.usefixtures("reader_is_adult")
 def test_the_collection_imports_into_the_library(reader: User, ids_known: None) -> None:
     run = services.library_import(user=reader, data=COLLECTION, filename="anilist.json")
 
@@ -248,6 +249,7 @@ def test_the_collection_imports_into_the_library(reader: User, ids_known: None) 
     assert (waiting.source, waiting.source_id, waiting.name) == ("anilist", "9000109", "Kaze no Nai Minato")
 
 
+@pytest.mark.usefixtures("reader_is_adult")
 def test_re_importing_the_collection_changes_nothing_and_a_public_entry_stays_private(
     reader: User, ids_known: None
 ) -> None:

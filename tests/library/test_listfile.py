@@ -193,6 +193,7 @@ def test_every_member_of_a_concatenated_gzip_is_read() -> None:
     assert list_file_read(two) == list_file_read(EXPORT)
 
 
+@pytest.mark.usefixtures("reader_is_adult")
 def test_a_failure_after_the_entries_were_written_keeps_nothing(shelved: User, monkeypatch: pytest.MonkeyPatch) -> None:
     """One transaction: the entries are created, then the unmatched entries' write fails; nothing stays."""
     before = snapshot(shelved)
@@ -211,6 +212,7 @@ def test_a_failure_after_the_entries_were_written_keeps_nothing(shelved: User, m
     assert LibraryImport.objects.filter(user=shelved).count() == 1
 
 
+@pytest.mark.usefixtures("reader_is_adult")
 def test_a_failure_while_updating_keeps_nothing(shelved: User, monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(shelved)
 

@@ -265,3 +265,21 @@ def test_the_account_export_carries_the_library_with_notes_and_private_entries(
     assert [(e["title"], e["privacy"], e["notes"]) for e in entries] == [(_teen().slug, "private", "mine alone")]
     assert data["library"]["left_out"] == {"age_gate": 1}
     assert gated_title.slug not in str(data)
+
+
+def test_an_import_does_not_tell_who_may_not_see_a_title_that_it_exists(
+    reader: User, reader_client: Client, gated_title: Title
+) -> None:
+    data = _mal(_block(gated_title.title, "Completed", 10, 9))
+    assert reader_client.post("/library/import/", {"file": _upload("list.xml", data)}).status_code == 302
+    page = reader_client.get("/library/import/").content.decode()
+    assert "0 added, 0 updated, 0 unchanged, 1 waiting to be matched" in page
+    assert f'value="{gated_title.slug}"' not in page  # not offered while 18+ is not confirmed
+    assert not LibraryEntry.objects.filter(user=reader).exists()
+    reader.age_confirmed_at = timezone.now()
+    reader.save()
+    offered = reader_client.get("/library/import/").content.decode()
+    assert f'value="{gated_title.slug}"' in offered  # the title the name matched, now offered
+    row = UnmatchedEntry.objects.get(user=reader)
+    reader_client.post("/library/import/resolve/", {"unmatched": row.pk, "title": gated_title.slug})
+    assert LibraryEntry.objects.get(user=reader, title=gated_title).score == 9
