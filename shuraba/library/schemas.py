@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from shuraba.library.models import NOTES_MAX, PARTIAL_DATE, SCORE_MAX, Privacy, Status
 from shuraba.library.records import COUNT_MAX
-from shuraba.library.selectors import HIDDEN_CHOICES, PER_PAGE, SORTS
+from shuraba.library.selectors import HIDDEN_CHOICES, ORDERS, PER_PAGE, SORTS
 
 DATE = "YYYY, YYYY-MM or YYYY-MM-DD (a year or month alone when that is all you know); empty for none"
 
@@ -54,7 +54,7 @@ def entry_body(*, adding: bool) -> dict[str, Any]:
 
 
 # The library page's filters (selectors.library_filters_read), as the API takes them.
-FILTERS = ("status", "privacy", "score_min", "score_max", "q", "hidden", "notes", "sort", "page")
+FILTERS = ("status", "privacy", "score_min", "score_max", "q", "hidden", "notes", "sort", "order", "page")
 YES, NO = frozenset({"true", "1", "yes", "on"}), frozenset({"", "false", "0", "no", "off"})
 
 
@@ -82,6 +82,12 @@ def filter_parameters() -> list[dict[str, Any]]:
         ),
         _query("notes", {"type": "boolean"}, "true: only the entries with notes"),
         _query("sort", {"type": "string", "enum": list(SORTS), "default": "updated"}, "the order of the entries"),
+        _query(
+            "order",
+            {"type": "string", "enum": [choice for choice in ORDERS if choice]},
+            "reverse: the sort the other way round (by default scores, progress and dates go high to low, "
+            "titles and statuses A to Z)",
+        ),
         _query(
             "page",
             {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},

@@ -35,7 +35,10 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "finished": (F("finished_on").desc(), "title__title"),
     "added": ("-created_at", "pk"),
     "rereads": ("-reread_count", "title__title"),
+    "volumes": ("-volumes_read", "title__title"),
+    "privacy": ("privacy", "title__title"),
 }
+ORDERS = ("", "reverse")  # each sort's natural direction (scores high to low, titles A to Z), or reversed
 HIDDEN_CHOICES = ("", "yes", "no")
 ROW_FIELDS = (
     "pk",
@@ -103,6 +106,7 @@ class LibraryFilters:
     hidden: str = ""  # yes: only entries my rules hide; no: only the others
     notes: bool = False  # only entries with notes
     sort: str = "updated"
+    order: str = ""
     page: int = 1
 
 
@@ -140,6 +144,9 @@ def library_filters_read(params: Mapping[str, str], statuses: Sequence[str]) -> 
         raise BadQuery("hidden", "yes (only entries your avoid rules hide) or no (only the others)")
     if sort not in SORTS:
         raise BadQuery("sort", f"one of {', '.join(SORTS)}")
+    order = params.get("order", "")
+    if order not in ORDERS:
+        raise BadQuery("order", "reverse, or empty for the sort's own direction")
     return LibraryFilters(
         statuses=tuple(dict.fromkeys(statuses)),
         privacy=privacy,
@@ -149,6 +156,7 @@ def library_filters_read(params: Mapping[str, str], statuses: Sequence[str]) -> 
         hidden=hidden,
         notes=params.get("notes", "") in ("1", "on", "yes"),
         sort=sort,
+        order=order,
         page=_number(params.get("page", ""), "page", 1, 100_000) or 1,
     )
 
@@ -193,7 +201,8 @@ def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters)
         entries = entries.filter(title_id__in=list(hiding))
     elif filters.hidden == "no":
         entries = entries.exclude(title_id__in=list(hiding))
-    paginator = Paginator(entries.order_by(*SORTS[filters.sort]).values_list(*ROW_FIELDS), PER_PAGE)
+    ordered = entries.order_by(*SORTS[filters.sort])
+    paginator = Paginator((ordered.reverse() if filters.order else ordered).values_list(*ROW_FIELDS), PER_PAGE)
     page = paginator.get_page(filters.page)
     counts = dict(shown.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     return LibraryPage(

@@ -139,6 +139,9 @@ def test_the_library_page_filters_sorts_and_counts(reader: User, reader_client: 
     assert first.title not in html.split("<tbody>")[1]
     assert '<span class="count">1</span>' in html
     assert '<span class="count">2</span>' in html
+    reverse = reader_client.get("/library/?status=completed&sort=score&order=reverse").content.decode()
+    assert reverse.index(third.title) < reverse.index(second.title)  # unscored first, then 9
+    assert reader_client.get("/library/?order=backwards").status_code == 400
     assert "1 entry matches" in reader_client.get("/library/?score_min=8").content.decode()
     assert "1 entry matches" in reader_client.get("/library/?privacy=private").content.decode()
     assert "1 entry matches" in reader_client.get("/library/?notes=1").content.decode()
