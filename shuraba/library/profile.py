@@ -184,6 +184,14 @@ def _mixes(shown: QuerySet[LibraryEntry], visibility: Visibility, total: int) ->
     )
 
 
+def _rating_shown(user: User, visibility: Visibility) -> QuerySet[LibraryEntry]:
+    """Public entries of titles the viewer's age gate shows: the rules' count is over these only, since a
+    title behind the gate is left out of every count (how many a reader lists is not the viewer's to know)."""
+    public = LibraryEntry.objects.filter(user=user, privacy=Privacy.PUBLIC)
+    shown = visibility.shown_ratings
+    return public if shown is None else public.filter(title__content_rating__in=sorted(shown))
+
+
 def profile_of(*, user: User, visibility: Visibility, page: int) -> Profile:
     """The reader's public entries as this viewer may see them; BadQuery for a page past the last."""
     shown = _public_shown(user, visibility)
@@ -202,7 +210,7 @@ def profile_of(*, user: User, visibility: Visibility, page: int) -> Profile:
         scores=scores,
         unscored=total - sum(t.count for t in scores),
         mixes=_mixes(shown, visibility, total),
-        hidden=LibraryEntry.objects.filter(user=user, privacy=Privacy.PUBLIC).count() - total,
+        hidden=_rating_shown(user, visibility).count() - total,
     )
 
 

@@ -292,19 +292,30 @@ def _rejections(rejected: Sequence[Rejected]) -> list[dict[str, str]]:
 
 
 def _behind_the_gate(user: User, matched: list[Matched]) -> list[Matched]:
-    """A match with a title behind the reader's age gate stays unmatched (the title is kept as its
-    candidate, offered once 18+ is confirmed): an import must not tell who may not see a title that it
-    exists. A title already in the reader's library is theirs to update."""
+    """Matching decided as if the titles behind the reader's age gate did not exist (an import must not
+    tell who may not see a title that it exists): a match with one stays unmatched, the title kept as its
+    candidate (offered once 18+ is confirmed), and a name two titles bear matches the one the reader may
+    see when the other is behind the gate. A title already in the reader's library is theirs to update."""
     visibility = visibility_of_account(user)
-    ids = sorted({m.title_id for m in matched if m.title_id is not None})
+    if visibility.shown_ratings is None:
+        return matched
+    ids = sorted({pk for m in matched for pk in (m.title_id, *m.candidates) if pk is not None})
     ratings: dict[int, str] = {}
     for start in range(0, len(ids), CHUNK):
         ratings.update(Title.objects.filter(pk__in=ids[start : start + CHUNK]).values_list("pk", "content_rating"))
     gated = {pk for pk, rating in ratings.items() if not visibility.rating_shown(rating)}
-    if not gated:
-        return matched
-    gated -= set(LibraryEntry.objects.filter(user=user, title_id__in=gated).values_list("title_id", flat=True))
-    return [Matched(m.entry, None, "", (m.title_id,)) if m.title_id in gated else m for m in matched]
+    if gated:
+        gated -= set(LibraryEntry.objects.filter(user=user, title_id__in=gated).values_list("title_id", flat=True))
+    return [_ungated(one, gated) for one in matched] if gated else matched
+
+
+def _ungated(one: Matched, gated: set[int]) -> Matched:
+    if one.title_id in gated:
+        return Matched(one.entry, None, "", (one.title_id,))
+    shown = [pk for pk in one.candidates if pk not in gated]
+    if one.title_id is None and len(shown) == 1 and len(one.candidates) > 1:
+        return Matched(one.entry, shown[0], "name", one.candidates)
+    return one
 
 
 @transaction.atomic

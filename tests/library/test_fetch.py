@@ -15,6 +15,7 @@ from typing import Any, cast
 import httpx
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import EVERYTHING, PUBLIC
@@ -160,17 +161,23 @@ def test_a_mal_id_alone_is_fetched_through_jikan(reader: User) -> None:
 
 
 @pytest.mark.usefixtures("enabled")
-def test_an_adult_title_resolves_but_the_outcome_names_it_only_past_the_age_gate(reader: User) -> None:
+def test_an_adult_title_is_not_found_for_a_reader_under_the_gate_and_added_past_it(reader: User) -> None:
+    """Behind the age gate a title does not exist for the reader: the same answer as an unknown id, and
+    nothing imported; once 18+ is confirmed it is fetched and named."""
     row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin B")
+    before = counts()
+    with pytest.raises(FetchNotFound, match="AniList gives no manga with the id 97000002 that shuraba can add"):
+        unmatched_fetch(user=reader, unmatched_id=row.pk, client=Source().client())
+    assert_nothing_changed(before, row)
 
+    reader.age_confirmed_at = timezone.now()
+    reader.save()
     outcome = unmatched_fetch(user=reader, unmatched_id=row.pk, client=Source().client())
-
     assert outcome.title.content_rating == "explicit"
     assert LibraryEntry.objects.filter(user=reader, title=outcome.title).exists()
     assert outcome.age_gated
     assert outcome.name_for(PUBLIC) is None
     assert "Fetchtest" not in outcome.message(PUBLIC)
-    assert "age gate" in outcome.message(PUBLIC)
     assert outcome.name_for(EVERYTHING) == "Fetchtest Kasou Sakuhin B"
     assert "“Fetchtest Kasou Sakuhin B”" in outcome.message(EVERYTHING)
 
@@ -299,7 +306,7 @@ def test_an_id_anilist_does_not_know_is_an_empty_page_and_changes_nothing(reader
     row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin Gone")
     source, before = Source(), counts()
 
-    with pytest.raises(FetchNotFound, match="AniList has no manga with the id 97000099"):
+    with pytest.raises(FetchNotFound, match="AniList gives no manga with the id 97000099"):
         unmatched_fetch(user=reader, unmatched_id=row.pk, client=source.client())
 
     assert len(source.requests) == 1
@@ -311,7 +318,7 @@ def test_an_id_mal_does_not_know_is_jikan_s_404_and_changes_nothing(reader: User
     row = unmatched(reader, "fetch_list_mal.xml", "Fetchtest Kasou Sakuhin Gone")
     source, before = Source(), counts()
 
-    with pytest.raises(FetchNotFound, match=r"MyAnimeList \(through Jikan\) has no manga with the id 97100099"):
+    with pytest.raises(FetchNotFound, match=r"MyAnimeList \(through Jikan\) gives no manga with the id 97100099"):
         unmatched_fetch(user=reader, unmatched_id=row.pk, client=source.client())
 
     assert len(source.requests) == 1
@@ -449,3 +456,19 @@ def test_the_page_s_button_fetches_the_title_and_the_entry_joins_the_library(
     assert LibraryEntry.objects.filter(user=reader, title__title="Fetchtest Kasou Sakuhin A").exists()
     row.refresh_from_db()
     assert row.state == UnmatchedState.RESOLVED
+
+
+@pytest.mark.usefixtures("enabled")
+def test_a_gated_title_the_catalog_already_has_is_not_found_for_a_reader_under_the_gate(
+    reader: User, other: User
+) -> None:
+    other.age_confirmed_at = timezone.now()
+    other.save()
+    first = unmatched(other, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin B")
+    unmatched_fetch(user=other, unmatched_id=first.pk, client=Source().client())  # now in the catalog
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin B")
+    source, before = Source(), counts()
+    with pytest.raises(FetchNotFound, match="AniList gives no manga with the id 97000002 that shuraba can add"):
+        unmatched_fetch(user=reader, unmatched_id=row.pk, client=source.client())
+    assert source.requests == []
+    assert_nothing_changed(before, row)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
+from shuraba.catalog.services import title_alt_title_add
 from shuraba.library.models import LibraryEntry, LibraryImport, UnmatchedEntry, UnmatchedState
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -247,9 +249,7 @@ def test_leaving_an_unmatched_entry_and_a_broken_file(reader: User, reader_clien
     assert other.status_code == 400
 
 
-def _upload(name: str, data: bytes) -> object:
-    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
-
+def _upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
 
 
@@ -286,3 +286,17 @@ def test_an_import_does_not_tell_who_may_not_see_a_title_that_it_exists(
     row = UnmatchedEntry.objects.get(user=reader)
     reader_client.post("/library/import/resolve/", {"unmatched": row.pk, "title": gated_title.slug})
     assert LibraryEntry.objects.get(user=reader, title=gated_title).score == 9
+
+
+def test_a_name_a_gated_title_also_bears_matches_the_title_the_reader_may_see(
+    reader: User, reader_client: Client, gated_title: Title
+) -> None:
+    """The import decides as if the gated twin did not exist: the same answer as without it."""
+    safe = _teen(2)
+    title_alt_title_add(title=gated_title, kind="synonym", text=safe.title, source="editor")
+    data = _mal(_block(safe.title, "Reading", 4))
+    reader_client.post("/library/import/", {"file": _upload("list.xml", data)})
+    assert LibraryEntry.objects.get(user=reader).title == safe
+    assert not UnmatchedEntry.objects.filter(user=reader).exists()
+    page = reader_client.get("/library/import/").content.decode()
+    assert "1 added, 0 updated, 0 unchanged, 0 waiting to be matched" in page

@@ -180,21 +180,23 @@ def test_the_owner_sees_their_profile_as_others_do_plus_a_link_to_their_library(
 # --- the viewer's policy --------------------------------------------------------------------------
 
 
-def test_an_age_gated_title_is_absent_for_an_unverified_viewer_and_counted_as_hidden(
+def test_an_age_gated_title_is_absent_for_an_unverified_viewer_and_left_uncounted(
     unverified: Client, adult: Client, owner: User, shelf: dict[str, LibraryEntry], gated_title: Title
 ) -> None:
     gated = _entry(owner, gated_title, "public", score=10, status="reading")
     html = _html(unverified, "/u/mika/")
     assert gated_title.title not in html
     assert gated_title.slug not in html
-    assert "1 public entry is hidden by your settings" in html
+    assert "hidden by your" not in html  # uncounted: how many gated titles a reader lists is not told
+    assert "Titles behind the 18+ gate are left out of this page and of its counts, uncounted." in html
     assert "1 public entry<" in html  # the count of what is shown leaves it out
     assert _bars(_svgs(html)["chart-scores"])["10"] == 0
     _html(unverified, f"/u/mika/e/{gated.share_token}/", 404)
 
     seen = _html(adult, "/u/mika/")
     assert gated_title.title in seen
-    assert "hidden by your settings" not in seen
+    assert "hidden by your" not in seen
+    assert "Titles behind the 18+ gate" not in seen
     assert _bars(_svgs(seen)["chart-scores"])["10"] == 1
     assert gated_title.title in _html(adult, f"/u/mika/e/{gated.share_token}/")
 
@@ -215,7 +217,7 @@ def test_a_title_the_viewers_avoid_rules_hide_is_not_shown_counted_or_charted(
     assert hidden.title not in html
     assert f"/titles/{hidden.slug}/" not in html
     assert kept.title in html
-    assert "1 public entry is hidden by your settings" in html
+    assert "1 public entry is hidden by your avoid rules" in html
     assert "<strong>0</strong> On hold" in html
     assert _bars(_svgs(html)["chart-scores"])["3"] == 0
 
