@@ -72,7 +72,7 @@ def avoid_rules_put(request: HttpRequest) -> dict[str, Any]:
         raise HttpError(403, CSRF_FAILED)
     try:
         body = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadQuery("body", f"the body is not JSON ({exc.__class__.__name__})") from exc
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, a 5,000-digit number, nested too deep
+        raise BadQuery("body", f"the body is not JSON this API reads ({exc.__class__.__name__})") from exc
     lines, presets = rules_body_read(body, param="body")
     return _out(services.avoid_rules_save(request=request, lines=lines, presets=presets))

@@ -96,7 +96,8 @@ def _names(media: Mapping[str, Any]) -> tuple[str, ...]:
     if not isinstance(title, Mapping):
         return ()
     names = (title.get(key) for key in ("romaji", "english", "native", "userPreferred"))
-    return tuple(dict.fromkeys(name.strip() for name in names if isinstance(name, str) and name.strip()))
+    kept = (name.replace("\x00", "").strip() for name in names if isinstance(name, str))  # PostgreSQL keeps no NUL
+    return tuple(dict.fromkeys(name for name in kept if name))
 
 
 def _entry(raw: Mapping[str, Any], where: str) -> ListEntry:

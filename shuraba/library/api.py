@@ -139,8 +139,8 @@ def _attachment(filename: str) -> str:
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadQuery("body", f"the body is not JSON ({exc.__class__.__name__})") from exc
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, a 5,000-digit number, nested too deep
+        raise BadQuery("body", f"the body is not JSON this API reads ({exc.__class__.__name__})") from exc
     if not isinstance(body, dict):
         raise BadQuery("body", 'a JSON object of the entry\'s fields, such as {"status": "reading"}')
     return body

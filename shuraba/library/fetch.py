@@ -179,7 +179,7 @@ def _ids_of(row: UnmatchedEntry) -> dict[str, str]:
     ids = {}
     for source, key in FETCH_ORDER:
         value = str(fields.get(key) or "").strip()
-        if value.isdigit() and int(value) > 0:
+        if value.isascii() and value.isdigit() and int(value) > 0:
             ids[source] = str(int(value))
     if not ids:
         raise FetchNoId(

@@ -133,7 +133,7 @@ def profile_params_read(params: Mapping[str, str]) -> int:
     raw = params.get("page", "").strip()
     if not raw:
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100_000:
         raise BadQuery("page", f"“{raw[:20]}” is not a page number (1, 2, ...)")
     return int(raw)
 

@@ -177,13 +177,15 @@ def partial_date_check(raw: str, field: str) -> str:
     if not raw:
         return ""
     parts = raw.split("-")
-    if len(parts) > 3 or not all(part.isdigit() for part in parts) or len(parts[0]) != 4:
+    if len(parts) > 3 or not all((part.isascii() and part.isdigit()) for part in parts) or len(parts[0]) != 4:
         raise EntryRejected(f"{field} is “{raw}”; write YYYY-MM-DD, YYYY-MM or YYYY")
     numbers = [int(part) for part in parts] + [0] * (3 - len(parts))
     return partial_date(numbers[0], numbers[1], numbers[2], field)
 
 
 def notes_read(raw: str, field: str) -> str:
+    if "\x00" in raw:  # PostgreSQL keeps no NUL in text; no note needs one
+        raise EntryRejected(f"{field} holds a NUL character (\\x00); remove it")
     text = raw.replace("\r\n", "\n").strip()
     if len(text) > NOTES_MAX:
         raise EntryRejected(f"{field} is {len(text):,} characters; notes keep up to {NOTES_MAX:,}")

@@ -26,17 +26,17 @@ from shuraba.search.lookup import titles_rules_hide
 
 PER_PAGE = 50
 SORTS: dict[str, tuple[Any, ...]] = {
-    "updated": ("-updated_at", "title__title"),
+    "updated": ("-updated_at", "title__title", "pk"),
     "title": ("title__title", "pk"),
-    "score": (F("score").desc(nulls_last=True), "title__title"),
-    "status": ("status", "title__title"),
-    "progress": ("-chapters_read", "title__title"),
-    "started": (F("started_on").desc(), "title__title"),
-    "finished": (F("finished_on").desc(), "title__title"),
+    "score": (F("score").desc(nulls_last=True), "title__title", "pk"),
+    "status": ("status", "title__title", "pk"),
+    "progress": ("-chapters_read", "title__title", "pk"),
+    "started": (F("started_on").desc(), "title__title", "pk"),
+    "finished": (F("finished_on").desc(), "title__title", "pk"),
     "added": ("-created_at", "pk"),
-    "rereads": ("-reread_count", "title__title"),
-    "volumes": ("-volumes_read", "title__title"),
-    "privacy": ("privacy", "title__title"),
+    "rereads": ("-reread_count", "title__title", "pk"),
+    "volumes": ("-volumes_read", "title__title", "pk"),
+    "privacy": ("privacy", "title__title", "pk"),
 }
 ORDERS = ("", "reverse")  # each sort's natural direction (scores high to low, titles A to Z), or reversed
 HIDDEN_CHOICES = ("", "yes", "no")
@@ -127,7 +127,7 @@ def _number(raw: str, param: str, low: int, high: int) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise BadQuery(param, f"“{raw[:20]}” is not a whole number from {low} to {high}")
     return int(raw)
 
@@ -152,7 +152,7 @@ def library_filters_read(params: Mapping[str, str], statuses: Sequence[str]) -> 
         privacy=privacy,
         score_min=_number(params.get("score_min", ""), "score_min", 1, 10),
         score_max=_number(params.get("score_max", ""), "score_max", 1, 10),
-        text=params.get("q", "").strip()[:200],
+        text=params.get("q", "").replace("\x00", "").strip()[:200],  # PostgreSQL compares no NUL
         hidden=hidden,
         notes=params.get("notes", "") in ("1", "on", "yes"),
         sort=sort,
@@ -206,7 +206,7 @@ def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters)
     page = paginator.get_page(filters.page)
     counts = dict(shown.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     return LibraryPage(
-        filters=filters,
+        filters=dataclasses.replace(filters, page=page.number),  # past the last page: the last
         rows=tuple(_row(values, hiding.get(values[1], ())) for values in page.object_list),
         total=paginator.count,
         pages=paginator.num_pages,
@@ -250,8 +250,13 @@ def imports_recent(*, user: User, limit: int = 10) -> tuple[LibraryImport, ...]:
     return tuple(LibraryImport.objects.filter(user=user)[:limit])
 
 
-def unmatched_open(*, user: User) -> tuple[UnmatchedEntry, ...]:
-    return tuple(UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN))
+def unmatched_open(*, user: User, limit: int | None = None) -> tuple[UnmatchedEntry, ...]:
+    rows = UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN)
+    return tuple(rows[:limit] if limit is not None else rows)
+
+
+def unmatched_waiting(*, user: User) -> int:
+    return UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN).count()
 
 
 def unmatched_left(*, user: User) -> int:

@@ -125,18 +125,27 @@ def _new_entry(user: User, title_id: int, now: dt.datetime, privacy: str) -> Lib
     return LibraryEntry(user=user, title_id=title_id, privacy=privacy, created_at=now, updated_at=now)
 
 
+def _library_lock(user: User) -> None:
+    """One write to a reader's library at a time (two tabs, or an import beside a quick add): the reader's
+    row is locked for the transaction, so neither can find no entry and then insert the same one. SQLite's
+    writes are serialized already (IMMEDIATE transactions); this is for PostgreSQL."""
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def entry_save(*, user: User, title: Title, changes: Mapping[str, object]) -> tuple[LibraryEntry, bool]:
     """Add the title to the reader's library or change its entry; (entry, created). A title marked
     completed without a chapter count takes the title's, when known."""
+    _library_lock(user)
     now = timezone.now()
-    entry = LibraryEntry.objects.select_for_update().filter(user=user, title=title).first()
+    entry = LibraryEntry.objects.filter(user=user, title=title).first()
     created = entry is None
     if entry is None:
         entry = _new_entry(user, title.pk, now, default_privacy(user))
     for field, value in changes.items():
         setattr(entry, field, value)
-    if changes.get("status") == Status.COMPLETED and "chapters_read" not in changes and title.chapters:
+    # Completed with no chapter count (none sent, or the forms' 0) takes the title's, when known.
+    if changes.get("status") == Status.COMPLETED and not changes.get("chapters_read") and title.chapters:
         entry.chapters_read = max(entry.chapters_read, title.chapters)
     _dates_check(entry)
     entry.updated_at = now
@@ -282,6 +291,13 @@ def _unmatched_keep(user: User, run: LibraryImport, unmatched: Sequence[Matched]
     UnmatchedEntry.objects.bulk_update(update, ["library_import", "fields", "state", "title"], batch_size=CHUNK)
 
 
+def _left_out(user: User, unmatched: Sequence[Matched]) -> int:
+    """How many of the file's unmatched entries the reader has left out (they count as unchanged)."""
+    rows = UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.LEFT)
+    left = {_unmatched_key_of(row) for row in rows.only("source", "source_id", "name")}
+    return sum(_unmatched_key(one.entry) in left for one in unmatched) if left else 0
+
+
 def _rejections(rejected: Sequence[Rejected]) -> list[dict[str, str]]:
     kept = [one.as_json() for one in rejected[:REJECTIONS_KEPT]]
     if len(rejected) > REJECTIONS_KEPT:
@@ -323,10 +339,12 @@ def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImp
     """Import a MAL XML (plain or gzipped) or AniList JSON list: all of it or, when the file itself does
     not read (ListFileError), nothing. Entries that do not read are rejected one by one with reasons."""
     listfile = list_file_read(data)
+    _library_lock(user)
     now = timezone.now()
     outcome = _Outcome(rejected=list(listfile.rejected))
     matched = _behind_the_gate(user, entries_match(user_id=user.pk, entries=listfile.entries))
     _sorted_out(user, matched, outcome, now)
+    left = _left_out(user, outcome.unmatched)  # the reader said so before: nothing to do, nothing waits
     run = LibraryImport.objects.create(
         user=user,
         at=now,
@@ -334,8 +352,8 @@ def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImp
         filename=filename[:200],
         created=len(outcome.create),
         updated=len(outcome.update),
-        unchanged=outcome.unchanged,
-        unmatched=len(outcome.unmatched),
+        unchanged=outcome.unchanged + left,
+        unmatched=len(outcome.unmatched) - left,
         rejected=len(outcome.rejected),
         rejections=_rejections(outcome.rejected),
     )
@@ -359,6 +377,7 @@ def _record(row: UnmatchedEntry) -> ListEntry:
 def unmatched_resolve(*, user: User, unmatched_id: int, title: Title) -> LibraryEntry:
     """The reader says which title an unmatched entry is: the entry joins the library (merged into an
     entry the title already has) and the answer is remembered for the next import."""
+    _library_lock(user)
     row = UnmatchedEntry.objects.select_for_update().get(user=user, pk=unmatched_id, state=UnmatchedState.OPEN)
     now = timezone.now()
     entry = LibraryEntry.objects.filter(user=user, title=title).first()
@@ -378,6 +397,7 @@ def unmatched_resolve(*, user: User, unmatched_id: int, title: Title) -> Library
 
 @transaction.atomic
 def unmatched_leave(*, user: User, unmatched_id: int) -> None:
-    updated = UnmatchedEntry.objects.filter(user=user, pk=unmatched_id).update(state=UnmatchedState.LEFT, title=None)
+    rows = UnmatchedEntry.objects.filter(user=user, pk=unmatched_id, state=UnmatchedState.OPEN)
+    updated = rows.update(state=UnmatchedState.LEFT, title=None)
     if not updated:
         raise UnmatchedEntry.DoesNotExist

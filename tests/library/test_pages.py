@@ -13,6 +13,7 @@ from django.utils import timezone
 from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
 from shuraba.catalog.services import title_alt_title_add
+from shuraba.library import services
 from shuraba.library.models import LibraryEntry, LibraryImport, UnmatchedEntry, UnmatchedState
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -114,7 +115,7 @@ def test_an_anonymous_quick_action_is_sent_to_sign_in(unverified: Client) -> Non
     title = _teen()
     response = unverified.post("/library/entry/", {"title": title.slug, "status": "reading", "next": "/browse/"})
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/browse/"
+    assert response["Location"] == "/accounts/login/?next=/browse/"  # encoded, slashes kept
     assert unverified.post("/library/entry/", {"title": title.slug}, **HTMX).status_code == 422
     assert not LibraryEntry.objects.exists()
 
@@ -300,3 +301,37 @@ def test_a_name_a_gated_title_also_bears_matches_the_title_the_reader_may_see(
     assert not UnmatchedEntry.objects.filter(user=reader).exists()
     page = reader_client.get("/library/import/").content.decode()
     assert "1 added, 0 updated, 0 unchanged, 0 waiting to be matched" in page
+
+
+def test_a_quick_form_error_without_javascript_keeps_the_entry_s_other_fields(
+    reader: User, reader_client: Client
+) -> None:
+    title = _teen()
+    _entry(reader, title, status="reading", privacy="private", notes="keep these notes", started_on="2024-01")
+    wrong = reader_client.post("/library/entry/", {"title": title.slug, "status": "reading", "score": "11"})
+    assert wrong.status_code == 400
+    html = wrong.content.decode()
+    assert "keep these notes" in html
+    assert 'value="2024-01"' in html
+    assert '<option value="private" selected>' in html
+
+
+def test_writes_to_a_library_are_transactions() -> None:
+    """Each service that writes a library is one transaction (a decorator slipped onto a helper once)."""
+    for write in (
+        services.entry_save,
+        services.entry_remove,
+        services.library_import,
+        services.library_settings_save,
+        services.unmatched_resolve,
+        services.unmatched_leave,
+    ):
+        assert hasattr(write, "__wrapped__"), write.__name__  # transaction.atomic's wrapper
+
+
+def test_completed_from_the_title_page_takes_the_title_s_chapter_count(reader: User, reader_client: Client) -> None:
+    title = Title.objects.filter(content_rating="teen", chapters__gt=0).order_by("pk").first()
+    assert title is not None
+    form = {"title": title.slug, "status": "completed", "full": "1", "chapters_read": "0", "score": ""}
+    reader_client.post("/library/entry/", form)
+    assert LibraryEntry.objects.get(user=reader, title=title).chapters_read == title.chapters
