@@ -8,6 +8,7 @@ from shuraba.accounts import views as accounts
 from shuraba.catalog import views as catalog
 from shuraba.core import views as core
 from shuraba.editorial import views as editorial
+from shuraba.library import profile_views as library_profile
 from shuraba.library import views as library
 from shuraba.search import views as search
 
@@ -35,6 +36,8 @@ urlpatterns = [
     path("library/titles/<slug:slug>/", library.library_edit, name="library-edit"),
     path("library/import/", library.library_import, name="library-import"),
     path("library/import/resolve/", library.library_resolve, name="library-resolve"),
+    path("u/<str:name>/", library_profile.profile, name="profile"),
+    path("u/<str:name>/e/<str:token>/", library_profile.entry_shared, name="entry-shared"),
     path("accounts/", include("allauth.urls")),  # sign up, sign in (/accounts/login/), email, password
     path("healthz", core.healthz, name="healthz"),
     path("admin/", admin.site.urls),

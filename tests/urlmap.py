@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
 from shuraba.editorial.models import GuidePage
+from shuraba.library.models import LibraryEntry
 from shuraba.taxonomy.models import Axis, Tag
 
 # Patterns that are not pages a reader walks: the admin has its own tests; sign-out and the settings
@@ -39,6 +42,18 @@ SIGNED_IN_ONLY = {
     "library-import",
 }
 
+# The signed-in reader's API: a visitor is answered 401 in JSON (an API does not redirect to a page).
+# Pattern -> the method it is walked with, its one URL.
+SIGNED_IN_API = {
+    "api-1:library_get": ("get", "/api/v1/me/library"),
+    "api-1:entry_add": ("post", "/api/v1/me/library"),
+    "api-1:library_import": ("post", "/api/v1/me/library/import"),
+    "api-1:library_export_xml": ("get", "/api/v1/me/library/export.xml"),
+    "api-1:library_export_json": ("get", "/api/v1/me/library/export.json"),
+    "api-1:entry_update": ("patch", "/api/v1/me/library/no-such-title"),
+    "api-1:entry_delete": ("delete", "/api/v1/me/library/no-such-title"),
+}
+
 
 def url_patterns() -> Iterator[tuple[str, str]]:
     def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str | None) -> Iterator[tuple[str, str]]:
@@ -65,9 +80,32 @@ def signed_in_urls() -> dict[str, list[str]]:
     }
 
 
+# A fictional reader whose profile the walks visit: public entries (one behind the age gate, so the walks
+# check it stays out of an unverified visitor's profile), an unlisted and a private one.
+WALK_READER = "walk-reader"
+WALK_ENTRIES = (  # (rating, privacy, share token, score)
+    ("teen", "public", "walk-public", 8),
+    ("mature", "public", "walk-public-2", 5),
+    ("explicit", "public", "walk-public-gated", 9),
+    ("all-ages", "unlisted", "walk-unlisted", 7),
+    ("teen", "private", "walk-private", 3),
+)
+
+
+def _walk_reader() -> str:
+    user, _ = User.objects.get_or_create(username=WALK_READER)
+    now = timezone.now()
+    for i, (rating, privacy, token, score) in enumerate(WALK_ENTRIES):
+        title = Title.objects.filter(content_rating=rating).order_by("slug")[i]
+        defaults = {"privacy": privacy, "score": score, "share_token": token, "created_at": now, "updated_at": now}
+        LibraryEntry.objects.get_or_create(user=user, title=title, defaults=defaults)
+    return f"/u/{WALK_READER}/"
+
+
 def concrete_urls() -> dict[str, list[str]]:
     """Pattern name -> URLs to visit, covering every title, tag, axis and guide page."""
     titles = list(Title.objects.order_by("pk"))
+    profile = _walk_reader()
     return {
         "home": ["/"],
         "guide": ["/guide/"],
@@ -83,6 +121,8 @@ def concrete_urls() -> dict[str, list[str]]:
             "/browse/?per_page=100&query=q:a",
         ],
         "title-detail": [f"/titles/{t.slug}/" for t in titles],
+        "profile": [profile, f"{profile}?page=1"],
+        "entry-shared": [f"{profile}e/walk-public/", f"{profile}e/walk-unlisted/"],
         "age-gate": ["/age-gate/"],
         "settings": ["/settings/"],
         "avoid-rules": ["/settings/avoid/"],
@@ -99,6 +139,7 @@ def concrete_urls() -> dict[str, list[str]]:
         "account_reset_password_from_key": ["/accounts/password/reset/key/1-not-a-key/"],
         "account_reset_password_from_key_done": ["/accounts/password/reset/key/done/"],
         **signed_in_urls(),
+        **{name: [url] for name, (_, url) in SIGNED_IN_API.items()},
         "healthz": ["/healthz"],
         "api-1:openapi-json": ["/api/v1/openapi.json"],
         "api-1:openapi-view": ["/api/v1/docs"],

@@ -16,6 +16,8 @@ from shuraba.catalog.schemas import ErrorOut
 from shuraba.core.errors import BadQuery
 
 router = Router(tags=["me"])
+# Every session write over the API refuses a request without the token in these words.
+CSRF_FAILED = "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header"
 
 
 class RuleOut(Schema):
@@ -67,10 +69,10 @@ def avoid_rules_put(request: HttpRequest) -> dict[str, Any]:
     `X-CSRFToken` header. A rule that does not read answers 400 naming the rule, the word and its position
     (with the closest valid names), and nothing is saved."""
     if check_csrf(request) is not None:
-        raise HttpError(403, "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header")
+        raise HttpError(403, CSRF_FAILED)
     try:
         body = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadQuery("body", f"the body is not JSON ({exc.__class__.__name__})") from exc
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, a 5,000-digit number, nested too deep
+        raise BadQuery("body", f"the body is not JSON this API reads ({exc.__class__.__name__})") from exc
     lines, presets = rules_body_read(body, param="body")
     return _out(services.avoid_rules_save(request=request, lines=lines, presets=presets))

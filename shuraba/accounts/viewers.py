@@ -4,9 +4,10 @@ policies.py turns the Viewer into what it may see. Nothing else reads a Viewer's
 
 from __future__ import annotations
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
-from shuraba.accounts.models import ReaderRules
+from shuraba.accounts.models import ReaderRules, User
 from shuraba.accounts.policies import (
     ANONYMOUS,
     SESSION_ADULT,
@@ -42,25 +43,43 @@ def viewer_from_request(request: HttpRequest) -> Viewer:
     cached: Viewer | None = request.__dict__.get(_CACHED)
     if cached is not None:
         return cached
-    if user.is_authenticated:
-        stored = ReaderRules.objects.filter(user_id=user.pk).values_list("rules", "presets").first()
-        lines, presets = session_rules({"rules": stored[0], "presets": stored[1]} if stored else None)
-        is_adult, spoilers = user.age_confirmed_at is not None, spoiler_setting_of(user.spoilers)
-    else:
-        lines, presets = session_rules(session.get(SESSION_RULES))
-        legacy = "all" if session.get(SESSION_LEGACY_REVEAL) else "none"
-        is_adult, spoilers = bool(session.get(SESSION_ADULT)), spoiler_setting_of(session.get(SESSION_SPOILERS, legacy))
+    viewer = _account_viewer(user) if user.is_authenticated else _session_viewer(session)
+    request.__dict__[_CACHED] = viewer  # one read per request
+    return viewer
+
+
+def _session_viewer(session: SessionBase) -> Viewer:
+    lines, presets = session_rules(session.get(SESSION_RULES))
+    legacy = "all" if session.get(SESSION_LEGACY_REVEAL) else "none"
     rules = rules_stored(lines, presets, changelog_newest_vocabulary()).rules if lines or presets else ()
-    viewer = Viewer(
-        is_adult=is_adult,
-        spoilers=spoilers,
-        user_id=user.pk if user.is_authenticated else None,
+    return Viewer(
+        is_adult=bool(session.get(SESSION_ADULT)),
+        spoilers=spoiler_setting_of(session.get(SESSION_SPOILERS, legacy)),
+        user_id=None,
         rules=rules,
         rule_lines=lines,
         presets=presets,
     )
-    request.__dict__[_CACHED] = viewer  # one read per request
-    return viewer
+
+
+def _account_viewer(user: User) -> Viewer:
+    """A signed-in reader as their account says (the session's choices were merged into it at sign-in)."""
+    stored = ReaderRules.objects.filter(user_id=user.pk).values_list("rules", "presets").first()
+    lines, presets = session_rules({"rules": stored[0], "presets": stored[1]} if stored else None)
+    rules = rules_stored(lines, presets, changelog_newest_vocabulary()).rules if lines or presets else ()
+    return Viewer(
+        is_adult=user.age_confirmed_at is not None,
+        spoilers=spoiler_setting_of(user.spoilers),
+        user_id=user.pk,
+        rules=rules,
+        rule_lines=lines,
+        presets=presets,
+    )
+
+
+def visibility_of_account(user: User) -> Visibility:
+    """What a reader's account may see, without a request (a write on their behalf, such as a list import)."""
+    return visibility_of(_account_viewer(user))
 
 
 def visibility_from_request(request: HttpRequest) -> Visibility:

@@ -12,15 +12,19 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from shuraba.library.models import Status
+from shuraba.library.models import SCORE_MAX, Status
 from shuraba.library.records import (
     EntryRejected,
     ListEntry,
     ListFileError,
     Rejected,
     count_read,
+    entries_count_check,
+    id_read,
+    names_read,
     notes_read,
     partial_date,
+    rereads_read,
     score_read,
 )
 
@@ -70,12 +74,21 @@ def _fuzzy(value: Any, field: str) -> str:
     return partial_date(parts[0], parts[1], parts[2], field)
 
 
-def _id(value: Any, field: str) -> str:
-    if value is None or value == 0:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+def _id(value: Any, field: str, site: str) -> str:
+    if value is not None and not isinstance(value, int | str):
         raise EntryRejected(f"{field} is {value!r}, not an id")
-    return str(int(value))
+    return id_read(value, field, site=site)
+
+
+def _score(value: Any) -> int | None:
+    """A 10-point score. The default scale of the query is the account's own (often POINT_100), so a
+    larger number says which argument the query lacked rather than a typo."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > SCORE_MAX:
+        raise EntryRejected(
+            f"score is {value}, not on the 10-point scale: ask AniList for score(format: POINT_10) "
+            "(or POINT_10_DECIMAL) and save the answer again"
+        )
+    return score_read(value, "score")
 
 
 def _names(media: Mapping[str, Any]) -> tuple[str, ...]:
@@ -83,7 +96,8 @@ def _names(media: Mapping[str, Any]) -> tuple[str, ...]:
     if not isinstance(title, Mapping):
         return ()
     names = (title.get(key) for key in ("romaji", "english", "native", "userPreferred"))
-    return tuple(dict.fromkeys(name.strip() for name in names if isinstance(name, str) and name.strip()))
+    kept = (name.replace("\x00", "").strip() for name in names if isinstance(name, str))  # PostgreSQL keeps no NUL
+    return tuple(dict.fromkeys(name for name in kept if name))
 
 
 def _entry(raw: Mapping[str, Any], where: str) -> ListEntry:
@@ -92,8 +106,8 @@ def _entry(raw: Mapping[str, Any], where: str) -> ListEntry:
     status = STATUS_FROM_ANILIST.get(str(raw.get("status")))
     if status is None:
         raise EntryRejected(f"status is {raw.get('status')!r}; AniList's are {', '.join(STATUS_FROM_ANILIST)}")
-    anilist_id = _id(raw.get("mediaId") or media.get("id"), "mediaId")
-    mal_id, names = _id(media.get("idMal"), "media.idMal"), _names(media)
+    anilist_id = _id(raw.get("mediaId") or media.get("id"), "mediaId", "AniList")
+    mal_id, names = _id(media.get("idMal"), "media.idMal", "MAL"), names_read(_names(media), "media.title")
     if not anilist_id and not mal_id and not names:
         raise EntryRejected("no mediaId, no media.idMal and no title")
     notes = raw.get("notes")
@@ -106,10 +120,10 @@ def _entry(raw: Mapping[str, Any], where: str) -> ListEntry:
         status=status,
         chapters_read=count_read(raw.get("progress"), "progress"),
         volumes_read=count_read(raw.get("progressVolumes"), "progressVolumes"),
-        score=score_read(raw.get("score"), "score"),
+        score=_score(raw.get("score")),
         started_on=_fuzzy(raw.get("startedAt"), "startedAt"),
         finished_on=_fuzzy(raw.get("completedAt"), "completedAt"),
-        reread_count=count_read(raw.get("repeat"), "repeat"),
+        reread_count=rereads_read(raw.get("repeat"), "repeat"),
         notes=notes_read(notes if isinstance(notes, str) else "", "notes"),
         private=raw.get("private") if isinstance(raw.get("private"), bool) else None,
     )
@@ -121,33 +135,55 @@ def _where_name(raw: Any) -> str:
     return names[0] if names else ""
 
 
-def anilist_read(data: bytes) -> tuple[list[ListEntry], list[Rejected]]:
+def _payload(data: bytes) -> Any:
     try:
-        payload = json.loads(data)
+        return json.loads(data)
     except json.JSONDecodeError as exc:
         raise ListFileError(f"the JSON does not read at line {exc.lineno}, column {exc.colno} ({exc.msg})") from exc
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise ListFileError(f"the JSON does not read ({exc}); an AniList answer has no such number") from exc
+    except RecursionError as exc:
+        raise ListFileError("the JSON nests arrays or objects too deeply to read; an AniList answer is flat") from exc
+
+
+def _key(raw: Any) -> str:
+    """The work an entry is about, to read it once when it is in its status list and in custom lists."""
+    if not isinstance(raw, Mapping):
+        return ""
+    media = raw.get("media")
+    work = raw.get("mediaId") or (media.get("id") if isinstance(media, Mapping) else None)
+    return "" if work is None else json.dumps(work)
+
+
+def _raws(payload: Any) -> list[Any]:
+    """Every entry of every list of every chunk, in reading order (status lists first in each chunk)."""
+    raws: list[Any] = []
+    for collection in _collections(payload):
+        for one in _lists(collection):
+            entries = one.get("entries")
+            if not isinstance(entries, list):
+                raise ListFileError(f"the list “{one.get('name', '?')}” has no entries array")
+            raws += entries
+    entries_count_check(len(raws))
+    return raws
+
+
+def anilist_read(data: bytes) -> tuple[list[ListEntry], list[Rejected]]:
     entries: list[ListEntry] = []
     rejected: list[Rejected] = []
     seen: set[str] = set()
-    number = 0
-    for collection in _collections(payload):
-        for one in _lists(collection):
-            raws = one.get("entries")
-            if not isinstance(raws, list):
-                raise ListFileError(f"the list “{one.get('name', '?')}” has no entries array")
-            for raw in raws:
-                key = json.dumps(raw.get("mediaId"), sort_keys=True) if isinstance(raw, Mapping) else ""
-                if key and key != "null" and key in seen:
-                    continue  # the same entry in a custom list
-                seen.add(key)
-                number += 1
-                where = f"entry {number}"
-                try:
-                    if not isinstance(raw, Mapping):
-                        raise EntryRejected("not an object")
-                    entries.append(_entry(raw, where))
-                except EntryRejected as exc:
-                    rejected.append(Rejected(where, _where_name(raw), str(exc)))
+    for raw in _raws(_payload(data)):
+        key = _key(raw)
+        if key and key in seen:
+            continue  # the same entry in a custom list
+        seen.add(key)
+        where = f"entry {len(entries) + len(rejected) + 1}"
+        try:
+            if not isinstance(raw, Mapping):
+                raise EntryRejected("not an object")
+            entries.append(_entry(raw, where))
+        except EntryRejected as exc:
+            rejected.append(Rejected(where, _where_name(raw), str(exc)))
     if not entries and not rejected:
         raise ListFileError("the AniList list has no entries")
     return entries, rejected

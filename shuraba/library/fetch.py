@@ -29,6 +29,7 @@ from django.db import transaction
 
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import PUBLIC, Visibility
+from shuraba.accounts.viewers import visibility_of_account
 from shuraba.catalog.models import Title
 from shuraba.core.errors import BadQuery, ShurabaError
 from shuraba.importers.identity import external_id_normalize
@@ -151,6 +152,8 @@ def unmatched_fetch(*, user: User, unmatched_id: int, client: httpx.Client | Non
     known = _known_title(ids)
     if known is not None:
         source, source_id = known[0]
+        if not visibility_of_account(user).rating_shown(known[1].content_rating):
+            raise _not_found(LABELS[source], source_id)
         return FetchOutcome(_resolve(user, row.pk, known[1]), known[1], source, source_id, "known")
     source, source_id = next((s, ids[s]) for s, _ in FETCH_ORDER if s in ids)
     record = _record_fetch(source, source_id, client)
@@ -176,7 +179,7 @@ def _ids_of(row: UnmatchedEntry) -> dict[str, str]:
     ids = {}
     for source, key in FETCH_ORDER:
         value = str(fields.get(key) or "").strip()
-        if value.isdigit() and int(value) > 0:
+        if value.isascii() and value.isdigit() and int(value) > 0:
             ids[source] = str(int(value))
     if not ids:
         raise FetchNoId(
@@ -273,9 +276,15 @@ def _record_of(rows: list[SourceRecord | RowError], source: str, source_id: str)
     errors = [r for r in rows if isinstance(r, RowError)]
     if errors and NOT_FOUND_REASON not in errors[0].reason:
         raise FetchRejected(f"{label}'s answer for id {source_id} cannot be imported: {errors[0].reason}.")
-    raise FetchNotFound(
-        f"{label} has no manga with the id {source_id}: the list may carry an id the site has since removed. "
-        "Search the catalog for the title and pick it, or leave the entry out."
+    raise _not_found(label, source_id)
+
+
+def _not_found(label: str, source_id: str) -> FetchNotFound:
+    """Said alike of an id the source does not know and of a title behind the reader's age gate, which
+    does not exist for them."""
+    return FetchNotFound(
+        f"{label} gives no manga with the id {source_id} that shuraba can add for you: the list may carry an id "
+        "the site has since removed. Search the catalog for the title and pick it, or leave the entry out."
     )
 
 
@@ -295,6 +304,8 @@ def _import_and_resolve(user: User, unmatched_id: int, source: str, record: Sour
             "title_id", flat=True
         )
         title = Title.objects.filter(pk__in=title_id).first()
+        if title is not None and not visibility_of_account(user).rating_shown(title.content_rating):
+            raise _not_found(label, record.source_id)  # the import is undone with the transaction
         if title is not None:
             entry = _resolve(user, unmatched_id, title)
             how = "fetched" if run.this_run.created else "merged"

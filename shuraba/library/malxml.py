@@ -28,8 +28,12 @@ from shuraba.library.records import (
     ListFileError,
     Rejected,
     count_read,
+    entries_count_check,
+    id_read,
     mal_date_read,
+    names_read,
     notes_read,
+    rereads_read,
     score_read,
 )
 
@@ -50,24 +54,31 @@ STATUS_FROM_MAL = {
     "4": Status.DROPPED,
     "6": Status.PLAN_TO_READ,
 }
-# A re-read is MAL's "Reading" with the rereading flag.
+# A re-read is MAL's "Completed" with the rereading flag: MAL offers its re-reading box on completed entries
+# only (and lists them under Reading), so "Reading" with the flag would lose that the work was finished.
 STATUS_TO_MAL = {
     Status.READING: "Reading",
     Status.COMPLETED: "Completed",
     Status.ON_HOLD: "On-Hold",
     Status.DROPPED: "Dropped",
     Status.PLAN_TO_READ: "Plan to Read",
-    Status.REREADING: "Reading",
+    Status.REREADING: "Completed",
 }
 TOTALS = (
-    ("user_total_reading", (Status.READING, Status.REREADING)),
-    ("user_total_completed", (Status.COMPLETED,)),
+    ("user_total_reading", (Status.READING,)),
+    ("user_total_completed", (Status.COMPLETED, Status.REREADING)),
     ("user_total_onhold", (Status.ON_HOLD,)),
     ("user_total_dropped", (Status.DROPPED,)),
     ("user_total_plantoread", (Status.PLAN_TO_READ,)),
 )
 # Characters XML 1.0 cannot carry, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BOM = b"\xef\xbb\xbf"
+
+
+def _comment(text: str) -> str:
+    """An XML comment of any text: `--` may not occur inside one, nor `-` at its end."""
+    return "<!-- " + re.sub("-(?=-|$)", "- ", escape(_NOT_XML.sub("", text))) + " -->\n"
 
 
 def _doctype(name: str, sysid: str | None, pubid: str | None, has_internal_subset: bool) -> None:
@@ -171,15 +182,9 @@ def _status(block: Element) -> str:
     return status
 
 
-def _mal_id(block: Element) -> str:
-    raw = _text(block, "manga_mangadb_id")
-    if raw and not raw.isdigit():
-        raise EntryRejected(f"manga_mangadb_id is “{raw}”, not a MAL id")
-    return "" if not raw or int(raw) == 0 else str(int(raw))
-
-
 def _entry(block: Element, where: str) -> ListEntry:
-    mal_id, name = _mal_id(block), _text(block, "manga_title")
+    mal_id = id_read(_text(block, "manga_mangadb_id"), "manga_mangadb_id", site="MAL")
+    name = _text(block, "manga_title")
     if not mal_id and not name:
         raise EntryRejected("neither a MAL id (manga_mangadb_id) nor a title (manga_title)")
     return ListEntry(
@@ -187,14 +192,14 @@ def _entry(block: Element, where: str) -> ListEntry:
         source="mal",
         mal_id=mal_id,
         anilist_id="",
-        names=(name,) if name else (),
+        names=names_read((name,) if name else (), "manga_title"),
         status=_status(block),
         chapters_read=count_read(_text(block, "my_read_chapters"), "my_read_chapters"),
         volumes_read=count_read(_text(block, "my_read_volumes"), "my_read_volumes"),
         score=score_read(_text(block, "my_score"), "my_score"),
         started_on=mal_date_read(_text(block, "my_start_date"), "my_start_date"),
         finished_on=mal_date_read(_text(block, "my_finish_date"), "my_finish_date"),
-        reread_count=count_read(_text(block, "my_times_read"), "my_times_read"),
+        reread_count=rereads_read(_text(block, "my_times_read"), "my_times_read"),
         notes=notes_read(block.findtext("my_comments") or "", "my_comments"),
     )
 
@@ -202,11 +207,14 @@ def _entry(block: Element, where: str) -> ListEntry:
 def mal_xml_read(data: bytes) -> tuple[list[ListEntry], list[Rejected]]:
     """Every manga block of a MAL export: read, or rejected with its reason. Anime blocks are rejected
     one by one in a mixed file; a file of anime only is refused whole."""
+    # A blank line before `<?xml` (some tools write one) is not a reason to refuse the file.
+    data = data.removeprefix(_BOM).lstrip(b" \t\r\n")
     _root_checked(data)
     entries: list[ListEntry] = []
     rejected: list[Rejected] = []
     manga = anime = 0
-    for block in _blocks(data):
+    for children, block in enumerate(_blocks(data)):
+        entries_count_check(children)  # the root's children but myinfo, as they come
         if block.tag == "anime":
             anime += 1
             name = _text(block, "series_title")
@@ -302,7 +310,7 @@ def _myinfo(rows: Sequence[MalRow], user_name: str) -> str:
 def mal_xml_write(rows: Sequence[MalRow], *, user_name: str, comments: Iterable[str] = ()) -> bytes:
     """A MAL manga list export of these rows (a title without a MAL id is written with id 0 and its name,
     which MAL-compatible importers match by title)."""
-    notes = "".join(f"<!-- {escape(text.replace('--', '- -'))} -->\n" for text in comments)
+    notes = "".join(_comment(text) for text in comments)
     body = "".join(_manga(row) for row in rows)
     head = f'<?xml version="1.0" encoding="UTF-8" ?>\n{notes}<myanimelist>\n{_myinfo(rows, user_name)}'
     return (head + body + "</myanimelist>\n").encode("utf-8")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from shuraba.core.errors import ShurabaError
-from shuraba.library.models import NOTES_MAX, SCORE_MAX
+from shuraba.library.models import NOTES_MAX, SCORE_MAX, UnmatchedEntry
 
 
 class ListFileError(ShurabaError):
@@ -63,11 +63,27 @@ class EntryRejected(ValueError):
     """One entry's value does not read; the entry is reported with this reason and the rest imports."""
 
 
-COUNT_MAX = 100_000  # chapters, volumes or re-reads past this are a typo, not a reading history
+# Entries in one file. A MAL export of the 20 MB limit holds about 20,000 (a block is near a kilobyte):
+# a file of more is built to make the import slow, not a reading history.
+ENTRIES_MAX = 50_000
+COUNT_MAX = 100_000  # chapters or volumes past this are a typo, not a reading history
+# Re-reads past this are a typo too, and the column is a small integer (PostgreSQL's ends at 32,767).
+REREADS_MAX = 1_000
+# An entry's id and name are kept on an unmatched entry: a longer one would not fit its columns.
+ID_MAX = UnmatchedEntry._meta.get_field("source_id").max_length or 20
+NAME_MAX = UnmatchedEntry._meta.get_field("name").max_length or 300
 _MAL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
-def count_read(raw: object, field: str) -> int:
+def entries_count_check(count: int) -> None:
+    if count > ENTRIES_MAX:
+        raise ListFileError(
+            f"the file holds more than {ENTRIES_MAX:,} entries; a manga list of 20,000 is already very long: "
+            "check that this is one reader's list export"
+        )
+
+
+def count_read(raw: object, field: str, *, most: int = COUNT_MAX) -> int:
     """A count: empty is 0; MAL's "35.000" is 35; a fraction (chapter 35.5) counts the chapters done."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return 0
@@ -77,9 +93,31 @@ def count_read(raw: object, field: str) -> int:
         number = float(str(raw).strip())
     except ValueError as exc:
         raise EntryRejected(f"{field} is “{raw}”, not a number") from exc
-    if not 0 <= number <= COUNT_MAX:
-        raise EntryRejected(f"{field} is {raw}; it must be between 0 and {COUNT_MAX:,}")
+    if not 0 <= number <= most:
+        raise EntryRejected(f"{field} is {raw}; it must be between 0 and {most:,}")
     return int(number)
+
+
+def rereads_read(raw: object, field: str) -> int:
+    return count_read(raw, field, most=REREADS_MAX)
+
+
+def id_read(raw: object, field: str, *, site: str) -> str:
+    """A site's id for a work, as digits ("" when the file gives none, or 0)."""
+    text = "" if raw is None else str(raw).strip()
+    if isinstance(raw, bool) or (text and not (text.isascii() and text.isdigit())):
+        raise EntryRejected(f"{field} is “{text[:40]}”; {site} ids are whole numbers")
+    text = text.lstrip("0")
+    if len(text) > ID_MAX:
+        raise EntryRejected(f"{field} is {len(text):,} digits long; {site} ids have at most {ID_MAX}")
+    return text
+
+
+def names_read(names: tuple[str, ...], field: str) -> tuple[str, ...]:
+    for name in names:
+        if len(name) > NAME_MAX:
+            raise EntryRejected(f"{field} is {len(name):,} characters; a title's name has at most {NAME_MAX}")
+    return names
 
 
 def score_read(raw: object, field: str) -> int | None:
@@ -139,13 +177,15 @@ def partial_date_check(raw: str, field: str) -> str:
     if not raw:
         return ""
     parts = raw.split("-")
-    if len(parts) > 3 or not all(part.isdigit() for part in parts) or len(parts[0]) != 4:
+    if len(parts) > 3 or not all((part.isascii() and part.isdigit()) for part in parts) or len(parts[0]) != 4:
         raise EntryRejected(f"{field} is “{raw}”; write YYYY-MM-DD, YYYY-MM or YYYY")
     numbers = [int(part) for part in parts] + [0] * (3 - len(parts))
     return partial_date(numbers[0], numbers[1], numbers[2], field)
 
 
 def notes_read(raw: str, field: str) -> str:
+    if "\x00" in raw:  # PostgreSQL keeps no NUL in text; no note needs one
+        raise EntryRejected(f"{field} holds a NUL character (\\x00); remove it")
     text = raw.replace("\r\n", "\n").strip()
     if len(text) > NOTES_MAX:
         raise EntryRejected(f"{field} is {len(text):,} characters; notes keep up to {NOTES_MAX:,}")

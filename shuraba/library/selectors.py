@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from shuraba.accounts.models import User
-from shuraba.accounts.policies import Visibility
+from shuraba.accounts.policies import AGE_GATE_NOTE, Visibility, rules_waived, title_hidden
 from shuraba.catalog.models import ExternalId, Title
 from shuraba.core.errors import BadQuery
 from shuraba.library.malxml import MalRow
@@ -25,16 +25,19 @@ from shuraba.search.lookup import titles_rules_hide
 
 PER_PAGE = 50
 SORTS: dict[str, tuple[Any, ...]] = {
-    "updated": ("-updated_at", "title__title"),
+    "updated": ("-updated_at", "title__title", "pk"),
     "title": ("title__title", "pk"),
-    "score": (F("score").desc(nulls_last=True), "title__title"),
-    "status": ("status", "title__title"),
-    "progress": ("-chapters_read", "title__title"),
-    "started": (F("started_on").desc(), "title__title"),
-    "finished": (F("finished_on").desc(), "title__title"),
+    "score": (F("score").desc(nulls_last=True), "title__title", "pk"),
+    "status": ("status", "title__title", "pk"),
+    "progress": ("-chapters_read", "title__title", "pk"),
+    "started": (F("started_on").desc(), "title__title", "pk"),
+    "finished": (F("finished_on").desc(), "title__title", "pk"),
     "added": ("-created_at", "pk"),
-    "rereads": ("-reread_count", "title__title"),
+    "rereads": ("-reread_count", "title__title", "pk"),
+    "volumes": ("-volumes_read", "title__title", "pk"),
+    "privacy": ("privacy", "title__title", "pk"),
 }
+ORDERS = ("", "reverse")  # each sort's natural direction (scores high to low, titles A to Z), or reversed
 HIDDEN_CHOICES = ("", "yes", "no")
 ROW_FIELDS = (
     "pk",
@@ -102,6 +105,7 @@ class LibraryFilters:
     hidden: str = ""  # yes: only entries my rules hide; no: only the others
     notes: bool = False  # only entries with notes
     sort: str = "updated"
+    order: str = ""
     page: int = 1
 
 
@@ -122,7 +126,7 @@ def _number(raw: str, param: str, low: int, high: int) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise BadQuery(param, f"“{raw[:20]}” is not a whole number from {low} to {high}")
     return int(raw)
 
@@ -139,15 +143,19 @@ def library_filters_read(params: Mapping[str, str], statuses: Sequence[str]) -> 
         raise BadQuery("hidden", "yes (only entries your avoid rules hide) or no (only the others)")
     if sort not in SORTS:
         raise BadQuery("sort", f"one of {', '.join(SORTS)}")
+    order = params.get("order", "")
+    if order not in ORDERS:
+        raise BadQuery("order", "reverse, or empty for the sort's own direction")
     return LibraryFilters(
         statuses=tuple(dict.fromkeys(statuses)),
         privacy=privacy,
         score_min=_number(params.get("score_min", ""), "score_min", 1, 10),
         score_max=_number(params.get("score_max", ""), "score_max", 1, 10),
-        text=params.get("q", "").strip()[:200],
+        text=params.get("q", "").replace("\x00", "").strip()[:200],  # PostgreSQL compares no NUL
         hidden=hidden,
         notes=params.get("notes", "") in ("1", "on", "yes"),
         sort=sort,
+        order=order,
         page=_number(params.get("page", ""), "page", 1, 100_000) or 1,
     )
 
@@ -186,11 +194,15 @@ def _row(values: tuple[Any, ...], hidden_by: tuple[str, ...]) -> EntryRow:
     return EntryRow(**dict(zip(ROW_NAMES, values[:7] + values[8:], strict=True)), hidden_by=hidden_by)
 
 
-def _page_rows(user: User, entries: QuerySet[LibraryEntry], sort: str, number: int) -> list[tuple[Any, ...]]:
+def _page_rows(
+    user: User, entries: QuerySet[LibraryEntry], filters: LibraryFilters, number: int
+) -> list[tuple[Any, ...]]:
     """One page's rows: its entries' pks sorted from the sort's columns alone, then those rows whole. Sorting
     the whole rows (notes, slugs...) of a 5,000-entry library took most of a deep page's time."""
     start = (number - 1) * PER_PAGE
-    pks = list(entries.order_by(*SORTS[sort]).values_list("pk", flat=True)[start : start + PER_PAGE])
+    ordered = entries.order_by(*SORTS[filters.sort])
+    ordered = ordered.reverse() if filters.order else ordered
+    pks = list(ordered.values_list("pk", flat=True)[start : start + PER_PAGE])
     rows = LibraryEntry.objects.filter(user=user, pk__in=pks).values_list(*ROW_FIELDS)
     by_pk = {values[0]: values for values in rows}
     return [by_pk[pk] for pk in pks]
@@ -207,12 +219,12 @@ def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters)
         entries = entries.exclude(title_id__in=list(hiding))
     total = len(title_ids) if entries is shown else entries.count()
     pages = max(1, -(-total // PER_PAGE))
-    number = min(filters.page, pages)  # a page past the end shows the last one, as Paginator.get_page did
+    number = min(filters.page, pages)  # a page past the end shows the last one
     counts = dict(shown.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     gated = LibraryEntry.objects.filter(user=user).count() - len(title_ids) if visibility.age_gated else 0
-    rows = _page_rows(user, entries, filters.sort, number)
+    rows = _page_rows(user, entries, filters, number)
     return LibraryPage(
-        filters=filters,
+        filters=dataclasses.replace(filters, page=number),
         rows=tuple(_row(values, hiding.get(values[1], ())) for values in rows),
         total=total,
         pages=pages,
@@ -222,6 +234,24 @@ def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters)
         age_gated=gated,
         unmatched_open=UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN).count(),
     )
+
+
+def library_title(*, visibility: Visibility, slug: str) -> Title | None:
+    """The title a reader shelves by its slug; None when there is none or it is behind the age gate (it does
+    not exist for them, alike). A title their avoid rules hide is returned: their library is their own data."""
+    title = Title.objects.filter(slug=slug).first()
+    if title is None:
+        return None
+    hidden = title_hidden(rules_waived(visibility), title_id=title.pk, content_rating=title.content_rating)
+    return None if hidden is not None and hidden.reason == AGE_GATE_NOTE.reason else title
+
+
+def entry_row(*, user: User, visibility: Visibility, title_id: int) -> EntryRow | None:
+    """One entry as the library page lists it (the rules hiding it named); None if it is not shown."""
+    values = _shown(user, visibility).filter(title_id=title_id).values_list(*ROW_FIELDS).first()
+    if values is None:
+        return None
+    return _row(values, titles_rules_hide(visibility=visibility, title_ids=[title_id]).get(title_id, ()))
 
 
 def entry_of(*, user: User, title_id: int) -> LibraryEntry | None:
@@ -238,8 +268,13 @@ def imports_recent(*, user: User, limit: int = 10) -> tuple[LibraryImport, ...]:
     return tuple(LibraryImport.objects.filter(user=user)[:limit])
 
 
-def unmatched_open(*, user: User) -> tuple[UnmatchedEntry, ...]:
-    return tuple(UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN))
+def unmatched_open(*, user: User, limit: int | None = None) -> tuple[UnmatchedEntry, ...]:
+    rows = UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN)
+    return tuple(rows[:limit] if limit is not None else rows)
+
+
+def unmatched_waiting(*, user: User) -> int:
+    return UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN).count()
 
 
 def unmatched_left(*, user: User) -> int:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuraba.accounts.models import User
+from shuraba.accounts.viewers import visibility_of_account
 from shuraba.catalog.models import Title
 from shuraba.core.bulk import rows_insert, rows_update
 from shuraba.core.errors import BadQuery
@@ -27,6 +28,8 @@ from shuraba.library.models import (
     UnmatchedState,
 )
 from shuraba.library.records import (
+    COUNT_MAX,
+    REREADS_MAX,
     EntryRejected,
     ListEntry,
     Rejected,
@@ -52,6 +55,8 @@ EDITABLE = (
 FROM_FILE = EDITABLE[:-1]
 # Empty in a file means "the file does not know": it never erases what the reader wrote here.
 KEPT_WHEN_EMPTY = ("score", "started_on", "finished_on", "notes")
+# Rejections an import run keeps with their reasons; past these it keeps the count and says so.
+REJECTIONS_KEPT = 1_000
 
 
 def _choice(value: object, field: str, choices: Sequence[str]) -> str:
@@ -79,7 +84,7 @@ def _checked(field: str, value: object) -> object:
         return partial_date_check(_text(value, field), field)
     if field == "notes":
         return notes_read(_text(value, field), field)
-    return count_read(value, field)
+    return count_read(value, field, most=REREADS_MAX if field == "reread_count" else COUNT_MAX)
 
 
 def entry_changes_read(data: Mapping[str, object]) -> dict[str, object]:
@@ -98,9 +103,8 @@ def entry_changes_read(data: Mapping[str, object]) -> dict[str, object]:
 
 
 def _dates_check(entry: LibraryEntry) -> None:
-    started, finished = entry.started_on, entry.finished_on
-    if started and finished and finished < started[: len(finished)]:
-        raise BadQuery("finished_on", f"{finished} is before the start, {started}")
+    if _finishes_first(entry.started_on, entry.finished_on):
+        raise BadQuery("finished_on", f"{entry.finished_on} is before the start, {entry.started_on}")
 
 
 def default_privacy(user: User) -> str:
@@ -122,18 +126,27 @@ def _new_entry(user: User, title_id: int, now: dt.datetime, privacy: str) -> Lib
     return LibraryEntry(user=user, title_id=title_id, privacy=privacy, created_at=now, updated_at=now)
 
 
+def _library_lock(user: User) -> None:
+    """One write to a reader's library at a time (two tabs, or an import beside a quick add): the reader's
+    row is locked for the transaction, so neither can find no entry and then insert the same one. SQLite's
+    writes are serialized already (IMMEDIATE transactions); this is for PostgreSQL."""
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def entry_save(*, user: User, title: Title, changes: Mapping[str, object]) -> tuple[LibraryEntry, bool]:
     """Add the title to the reader's library or change its entry; (entry, created). A title marked
     completed without a chapter count takes the title's, when known."""
+    _library_lock(user)
     now = timezone.now()
-    entry = LibraryEntry.objects.select_for_update().filter(user=user, title=title).first()
+    entry = LibraryEntry.objects.filter(user=user, title=title).first()
     created = entry is None
     if entry is None:
         entry = _new_entry(user, title.pk, now, default_privacy(user))
     for field, value in changes.items():
         setattr(entry, field, value)
-    if changes.get("status") == Status.COMPLETED and "chapters_read" not in changes and title.chapters:
+    # Completed with no chapter count (none sent, or the forms' 0) takes the title's, when known.
+    if changes.get("status") == Status.COMPLETED and not changes.get("chapters_read") and title.chapters:
         entry.chapters_read = max(entry.chapters_read, title.chapters)
     _dates_check(entry)
     entry.updated_at = now
@@ -157,6 +170,15 @@ UPDATE_FIELDS = (*FROM_FILE, "privacy", "updated_at")
 UNMATCHED_FIELDS = ("library_import_id", "fields", "state", "title_id")
 
 
+def _finishes_first(started: str, finished: str) -> bool:
+    """Partial dates compare at the finish's precision: 2024-03 does not finish before 2024-03-15."""
+    return bool(started and finished and finished < started[: len(finished)])
+
+
+def _finishes_first_said(started: str, finished: str) -> str:
+    return f"finishes ({finished}) before it starts ({started})"
+
+
 def _from_file(entry: Values, record: ListEntry, *, fresh: bool) -> bool:
     """Apply a file's entry to an entry's values; whether anything changed."""
     changed = False
@@ -169,9 +191,8 @@ def _from_file(entry: Values, record: ListEntry, *, fresh: bool) -> bool:
             changed = True
     if record.private and entry["privacy"] != Privacy.PRIVATE:
         entry["privacy"], changed = Privacy.PRIVATE, True
-    started, finished = entry["started_on"], entry["finished_on"]
-    if started and finished and finished < started[: len(finished)]:
-        raise EntryRejected(f"finishes ({finished}) before it starts ({started})")
+    if _finishes_first(entry["started_on"], entry["finished_on"]):
+        raise EntryRejected(_finishes_first_said(entry["started_on"], entry["finished_on"]))
     return changed
 
 
@@ -201,15 +222,29 @@ def _existing(user: User, title_ids: Sequence[int]) -> dict[int, Values]:
     return found
 
 
+def _unmatched_sort(one: Matched, outcome: _Outcome, first: dict[tuple[str, str, str], str]) -> None:
+    """An unmatched entry is kept once per key: a second in the file is rejected, so the report adds up."""
+    record, key = one.entry, _unmatched_key(one.entry)
+    if _finishes_first(record.started_on, record.finished_on):  # kept, it could never be resolved
+        reason = _finishes_first_said(record.started_on, record.finished_on)
+        outcome.rejected.append(Rejected(record.where, record.name, reason))
+    elif key in first:
+        outcome.rejected.append(Rejected(record.where, record.name, f"the same entry as {first[key]}"))
+    else:
+        first[key] = record.where
+        outcome.unmatched.append(one)
+
+
 def _sorted_out(user: User, matched: Iterable[Matched], outcome: _Outcome) -> None:
     matched = list(matched)
     existing = _existing(user, sorted({m.title_id for m in matched if m.title_id is not None}))
     privacy = default_privacy(user)
     first: dict[int, str] = {}
+    first_unmatched: dict[tuple[str, str, str], str] = {}
     for one in matched:
         record = one.entry
         if one.title_id is None:
-            outcome.unmatched.append(one)
+            _unmatched_sort(one, outcome, first_unmatched)
             continue
         if one.title_id in first:
             outcome.rejected.append(Rejected(record.where, record.name, f"the same title as {first[one.title_id]}"))
@@ -231,6 +266,24 @@ def _sorted_out(user: User, matched: Iterable[Matched], outcome: _Outcome) -> No
             outcome.unchanged += 1
 
 
+def _unmatched_key(record: ListEntry) -> tuple[str, str, str]:
+    return (record.source, record.source_id, record.name)
+
+
+def _unmatched_key_of(row: UnmatchedEntry) -> tuple[str, str, str]:
+    return (row.source, row.source_id, row.name)
+
+
+def _unmatched_settle(user: User, matched: Sequence[Matched]) -> None:
+    """An entry still waiting for the reader that matches now (the catalog gained its title or its id)
+    waits no more: it is in the library."""
+    keys = {_unmatched_key(one.entry) for one in matched if one.title_id is not None}
+    waiting = UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.OPEN, source__in={k[0] for k in keys})
+    settled = [row.pk for row in waiting.only("source", "source_id", "name") if _unmatched_key_of(row) in keys]
+    for start in range(0, len(settled), CHUNK):
+        UnmatchedEntry.objects.filter(pk__in=settled[start : start + CHUNK]).delete()
+
+
 def _entries_write(user: User, outcome: _Outcome, now: dt.datetime) -> None:
     """One INSERT and one UPDATE statement (core/bulk.py): bulk_create and bulk_update prepared every value
     through the SQL compiler and wrote a CASE per field and row, most of a 5,000-entry import's time."""
@@ -241,7 +294,8 @@ def _entries_write(user: User, outcome: _Outcome, now: dt.datetime) -> None:
 
 
 def _unmatched_keep(user: User, run: LibraryImport, unmatched: Sequence[Matched]) -> None:
-    """Keep the entries nothing matched, once each per reader: a re-import refreshes them."""
+    """Keep the entries nothing matched, once each per reader (`_sorted_out` let each key in once): a
+    re-import refreshes them."""
     rows = UnmatchedEntry.objects.filter(user=user, source__in={m.entry.source for m in unmatched})
     known: dict[tuple[str, str, str], tuple[int, str, int | None]] = {
         (source, source_id, name): (pk, state, title_id)
@@ -249,22 +303,63 @@ def _unmatched_keep(user: User, run: LibraryImport, unmatched: Sequence[Matched]
             "pk", "source", "source_id", "name", "state", "title_id"
         )
     }
-    create: dict[tuple[str, str, str], dict[str, Any]] = {}
-    update: dict[int, tuple[Any, ...]] = {}
+    create: list[tuple[Any, ...]] = []
+    update: list[tuple[Any, ...]] = []
     for one in unmatched:
-        record = one.entry
-        key = (record.source, record.source_id, record.name)
+        record, key = one.entry, _unmatched_key(one.entry)
         fields = {**dataclasses.asdict(record), "candidates": list(one.candidates)}
         if key not in known:
-            create[key] = fields  # the last of two alike in one file wins
+            create.append((user.pk, *key, run.pk, fields, UnmatchedState.OPEN, None))
             continue
         pk, state, title_id = known[key]
         if state == UnmatchedState.RESOLVED:  # its title was deleted since
             state, title_id = UnmatchedState.OPEN, None
-        update[pk] = (pk, run.pk, fields, state, title_id)
-    new = ((user.pk, *key, run.pk, fields, UnmatchedState.OPEN, None) for key, fields in create.items())
-    rows_insert(UnmatchedEntry, ("user_id", "source", "source_id", "name", *UNMATCHED_FIELDS), new)
-    rows_update(UnmatchedEntry, UNMATCHED_FIELDS, update.values())
+        update.append((pk, run.pk, fields, state, title_id))
+    rows_insert(UnmatchedEntry, ("user_id", "source", "source_id", "name", *UNMATCHED_FIELDS), create)
+    rows_update(UnmatchedEntry, UNMATCHED_FIELDS, update)
+
+
+def _left_out(user: User, unmatched: Sequence[Matched]) -> int:
+    """How many of the file's unmatched entries the reader has left out (they count as unchanged)."""
+    rows = UnmatchedEntry.objects.filter(user=user, state=UnmatchedState.LEFT)
+    left = {_unmatched_key_of(row) for row in rows.only("source", "source_id", "name")}
+    return sum(_unmatched_key(one.entry) in left for one in unmatched) if left else 0
+
+
+def _rejections(rejected: Sequence[Rejected]) -> list[dict[str, str]]:
+    kept = [one.as_json() for one in rejected[:REJECTIONS_KEPT]]
+    if len(rejected) > REJECTIONS_KEPT:
+        more = len(rejected) - REJECTIONS_KEPT
+        reason = f"{more:,} more entries were rejected; the first {REJECTIONS_KEPT:,} are listed with their reasons"
+        kept.append(Rejected(f"after {rejected[REJECTIONS_KEPT - 1].where}", "", reason).as_json())
+    return kept
+
+
+def _behind_the_gate(user: User, matched: list[Matched]) -> list[Matched]:
+    """Matching decided as if the titles behind the reader's age gate did not exist (an import must not
+    tell who may not see a title that it exists): a match with one stays unmatched, the title kept as its
+    candidate (offered once 18+ is confirmed), and a name two titles bear matches the one the reader may
+    see when the other is behind the gate. A title already in the reader's library is theirs to update."""
+    visibility = visibility_of_account(user)
+    if visibility.shown_ratings is None:
+        return matched
+    ids = sorted({pk for m in matched for pk in (m.title_id, *m.candidates) if pk is not None})
+    ratings: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        ratings.update(Title.objects.filter(pk__in=ids[start : start + CHUNK]).values_list("pk", "content_rating"))
+    gated = {pk for pk, rating in ratings.items() if not visibility.rating_shown(rating)}
+    if gated:
+        gated -= set(LibraryEntry.objects.filter(user=user, title_id__in=gated).values_list("title_id", flat=True))
+    return [_ungated(one, gated) for one in matched] if gated else matched
+
+
+def _ungated(one: Matched, gated: set[int]) -> Matched:
+    if one.title_id in gated:
+        return Matched(one.entry, None, "", (one.title_id,))
+    shown = [pk for pk in one.candidates if pk not in gated]
+    if one.title_id is None and len(shown) == 1 and len(one.candidates) > 1:
+        return Matched(one.entry, shown[0], "name", one.candidates)
+    return one
 
 
 @transaction.atomic
@@ -272,9 +367,12 @@ def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImp
     """Import a MAL XML (plain or gzipped) or AniList JSON list: all of it or, when the file itself does
     not read (ListFileError), nothing. Entries that do not read are rejected one by one with reasons."""
     listfile = list_file_read(data)
+    _library_lock(user)
     now = timezone.now()
     outcome = _Outcome(rejected=list(listfile.rejected))
-    _sorted_out(user, entries_match(user_id=user.pk, entries=listfile.entries), outcome)
+    matched = _behind_the_gate(user, entries_match(user_id=user.pk, entries=listfile.entries))
+    _sorted_out(user, matched, outcome)
+    left = _left_out(user, outcome.unmatched)  # the reader said so before: nothing to do, nothing waits
     run = LibraryImport.objects.create(
         user=user,
         at=now,
@@ -282,12 +380,13 @@ def library_import(*, user: User, data: bytes, filename: str = "") -> LibraryImp
         filename=filename[:200],
         created=len(outcome.create),
         updated=len(outcome.update),
-        unchanged=outcome.unchanged,
-        unmatched=len(outcome.unmatched),
+        unchanged=outcome.unchanged + left,
+        unmatched=len(outcome.unmatched) - left,
         rejected=len(outcome.rejected),
-        rejections=[one.as_json() for one in outcome.rejected],
+        rejections=_rejections(outcome.rejected),
     )
     _entries_write(user, outcome, now)
+    _unmatched_settle(user, matched)
     _unmatched_keep(user, run, outcome.unmatched)
     return run
 
@@ -305,7 +404,8 @@ def _record(row: UnmatchedEntry) -> ListEntry:
 def unmatched_resolve(*, user: User, unmatched_id: int, title: Title) -> LibraryEntry:
     """The reader says which title an unmatched entry is: the entry joins the library (merged into an
     entry the title already has) and the answer is remembered for the next import."""
-    row = UnmatchedEntry.objects.select_for_update().get(user=user, pk=unmatched_id)
+    _library_lock(user)
+    row = UnmatchedEntry.objects.select_for_update().get(user=user, pk=unmatched_id, state=UnmatchedState.OPEN)
     now = timezone.now()
     entry = LibraryEntry.objects.filter(user=user, title=title).first()
     fresh = entry is None
@@ -327,6 +427,7 @@ def unmatched_resolve(*, user: User, unmatched_id: int, title: Title) -> Library
 
 @transaction.atomic
 def unmatched_leave(*, user: User, unmatched_id: int) -> None:
-    updated = UnmatchedEntry.objects.filter(user=user, pk=unmatched_id).update(state=UnmatchedState.LEFT, title=None)
+    rows = UnmatchedEntry.objects.filter(user=user, pk=unmatched_id, state=UnmatchedState.OPEN)
+    updated = rows.update(state=UnmatchedState.LEFT, title=None)
     if not updated:
         raise UnmatchedEntry.DoesNotExist

@@ -5,6 +5,7 @@ add/change/remove form on cards and title pages (htmx, and a plain POST without 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,8 +23,9 @@ from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.models import Title
 from shuraba.core.errors import BadQuery
 from shuraba.library import selectors, services
+from shuraba.library.fetch import FetchError, unmatched_fetch
 from shuraba.library.listfile import size_check
-from shuraba.library.models import Privacy, Status, UnmatchedEntry
+from shuraba.library.models import LibraryEntry, Privacy, Status, UnmatchedEntry
 from shuraba.library.records import ListFileError
 from shuraba.library.selectors import SORTS
 from shuraba.search.lookup import titles_rules_hide
@@ -116,6 +118,7 @@ def _quick(request: HttpRequest, title: Title, *, error: str = "", saved: str = 
         "full": full,
         "error": error,
         "saved": saved,
+        "next": _next(request, f"/titles/{title.slug}/"),  # the page the form is on, not this endpoint
     }
     html = render_to_string("library/_quick.html", context, request=request)
     return HttpResponse(html, status=status)
@@ -127,7 +130,7 @@ def library_entry(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         if request.htmx:  # type: ignore[attr-defined]
             return HttpResponse('<p class="error" role="alert">Sign in to keep a library.</p>', status=INVALID)
-        return HttpResponseRedirect(f"/accounts/login/?next={request.POST.get('next') or '/library/'}")
+        return HttpResponseRedirect(f"/accounts/login/?{urlencode({'next': _next(request, '/library/')}, safe='/')}")
     title = _title_visible(request, request.POST.get("title", ""))
     user, htmx = _reader(request), bool(request.htmx)  # type: ignore[attr-defined]
     if request.POST.get("action") == "remove":
@@ -147,11 +150,22 @@ def library_entry(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_next(request, f"/titles/{title.slug}/"))
 
 
+def _values(request: HttpRequest, entry: LibraryEntry | None, privacy: str) -> dict[str, str]:
+    """The form as the reader left it: what they sent over what the entry holds (the quick form sends only
+    a few fields; the others must not come back empty, or saving would erase notes and make a private
+    entry public)."""
+    held: dict[str, object] = {"status": "plan-to-read", "privacy": privacy}
+    if entry is not None:
+        held = {field: getattr(entry, field) for field in services.EDITABLE}
+    shown = {field: "" if held.get(field) is None else str(held.get(field, "")) for field in services.EDITABLE}
+    return {**shown, **{field: request.POST[field] for field in services.EDITABLE if field in request.POST}}
+
+
 def _edit_page(request: HttpRequest, title: Title, *, error: str = "", status: int = 200) -> HttpResponse:
     user = _reader(request)
     entry = selectors.entry_of(user=user, title_id=title.pk)
     hidden_by = titles_rules_hide(visibility=visibility_from_request(request), title_ids=[title.pk]).get(title.pk, ())
-    values = request.POST if error else None
+    values = _values(request, entry, services.default_privacy(user)) if error else None
     context = {
         "title": title,
         "entry": entry,
@@ -188,37 +202,44 @@ def library_edit(request: HttpRequest, slug: str) -> HttpResponse:
 # --- import ----------------------------------------------------------------------------------------
 
 
-def _candidates(request: HttpRequest, row: UnmatchedEntry, found: str) -> list[tuple[Title, tuple[str, ...]]]:
-    """Titles to offer for an unmatched entry: those bearing its name, or what the reader searched for.
-    The age gate applies; the avoid rules do not hide a title from the reader's own list, but say so."""
-    visibility = rules_waived(visibility_from_request(request))
-    if found:
-        page = title_search(visibility=visibility, query=SearchQuery(q=found[:200], per_page=8), facets=False)
-        ids = [card.id for card in page.items]
-    else:
-        ids = [int(pk) for pk in row.fields.get("candidates", [])][:8]
-    titles = {t.pk: t for t in titles_visible(visibility, Title.objects.filter(pk__in=ids))}
-    hiding = titles_rules_hide(visibility=visibility_from_request(request), title_ids=list(titles))
-    return [(titles[pk], hiding.get(pk, ())) for pk in ids if pk in titles]
+UNMATCHED_SHOWN = 50  # the rest wait their turn: each one matched or left makes room
+
+
+def _offered(request: HttpRequest, ids: list[int]) -> dict[int, tuple[Title, tuple[str, ...]]]:
+    """Titles to offer an unmatched entry, with the avoid rules hiding each: the age gate applies, but the
+    rules do not hide a title from the reader's own list (they are named instead). One query for all."""
+    visibility = visibility_from_request(request)
+    titles = {t.pk: t for t in titles_visible(rules_waived(visibility), Title.objects.filter(pk__in=ids))}
+    hiding = titles_rules_hide(visibility=visibility, title_ids=list(titles))
+    return {pk: (title, hiding.get(pk, ())) for pk, title in titles.items()}
+
+
+def _unmatched_shown(request: HttpRequest, user: User, finding: str, found: str) -> list[tuple[Any, Any]]:
+    rows = selectors.unmatched_open(user=user, limit=UNMATCHED_SHOWN)
+    wanted = {row.pk: [int(pk) for pk in row.fields.get("candidates", [])][:8] for row in rows}
+    if found and finding.isascii() and finding.isdigit() and int(finding) in wanted:
+        query = SearchQuery(q=found[:200], per_page=8)
+        page = title_search(visibility=rules_waived(visibility_from_request(request)), query=query, facets=False)
+        wanted[int(finding)] = [card.id for card in page.items]
+    offered = _offered(request, sorted({pk for ids in wanted.values() for pk in ids}))
+    return [(row, [offered[pk] for pk in wanted[row.pk] if pk in offered]) for row in rows]
 
 
 def _import_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     user = _reader(request)
     finding = request.GET.get("find", "")
     found = request.GET.get("q", "").strip()
-    unmatched = [
-        (row, _candidates(request, row, found if str(row.pk) == finding else ""))
-        for row in selectors.unmatched_open(user=user)
-    ]
     context = {
         "error": error,
         "imports": selectors.imports_recent(user=user),
-        "unmatched": unmatched,
+        "unmatched": _unmatched_shown(request, user, finding, found),
+        "waiting": selectors.unmatched_waiting(user=user),
         "left": selectors.unmatched_left(user=user),
         "finding": finding,
         "found": found,
         "limit_mb": settings.LIBRARY_IMPORT_MAX_BYTES // 1_000_000,
         "fetch": settings.LIBRARY_FETCH_MISSING,
+        "default_privacy": Privacy(services.default_privacy(user)).label,
     }
     return render(request, "library/import.html", context, status=status)
 
@@ -249,15 +270,19 @@ def library_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def library_resolve(request: HttpRequest) -> HttpResponse:
-    """An unmatched entry: `unmatched` (its id) with `title` (a slug) to match it, or `action=leave`."""
+    """An unmatched entry: `unmatched` (its id) with `title` (a slug) to match it, `action=leave`, or
+    `action=fetch` (when the operator allows it: the title is fetched from AniList or MyAnimeList by id)."""
     user = _reader(request)
     raw = request.POST.get("unmatched", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         return _import_page(request, error="Choose an entry to match (unmatched).", status=400)
     try:
         if request.POST.get("action") == "leave":
             services.unmatched_leave(user=user, unmatched_id=int(raw))
             messages.success(request, "Left out: that entry will not be offered again.")
+        elif request.POST.get("action") == "fetch":
+            outcome = unmatched_fetch(user=user, unmatched_id=int(raw))
+            messages.success(request, outcome.message(visibility_from_request(request)))
         else:
             title = _title_visible(request, request.POST.get("title", ""))
             services.unmatched_resolve(user=user, unmatched_id=int(raw), title=title)
@@ -266,4 +291,6 @@ def library_resolve(request: HttpRequest) -> HttpResponse:
         return _import_page(request, error="That entry is not waiting to be matched any more.", status=400)
     except BadQuery as exc:
         return _import_page(request, error=f"Not matched: {exc.message}", status=400)
+    except FetchError as exc:
+        return _import_page(request, error=f"Not fetched: {exc}", status=exc.http_status)
     return HttpResponseRedirect("/library/import/")

@@ -14,7 +14,7 @@ from django.test import Client
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import AGE_GATED_RATINGS
 from shuraba.catalog.models import FormulaStage, Title, TitleTag
-from tests.urlmap import SIGNED_IN_ONLY, concrete_urls, signed_in_urls, url_patterns
+from tests.urlmap import SIGNED_IN_API, SIGNED_IN_ONLY, concrete_urls, signed_in_urls, url_patterns
 
 PATTERNS = sorted(name for name, _ in url_patterns())
 
@@ -36,6 +36,12 @@ def _spoiler_texts() -> list[str]:
     return [n for n in notes if len(n) > 20]
 
 
+def _signed_in_api_refused(client: Client, pattern: str) -> None:
+    method, url = SIGNED_IN_API[pattern]
+    response = getattr(client, method)(url)
+    assert (response.status_code, response.json()["detail"]) == (401, "sign in to use your library: /accounts/login/")
+
+
 def _fetch(client: Client, url: str) -> tuple[int, str]:
     response = client.get(url, follow=True)  # a former numeric title id redirects to the slug
     return response.status_code, response.content.decode()
@@ -46,6 +52,9 @@ def test_unverified_visitor_never_sees_gated_titles_or_spoilers(unverified: Clie
     gated = {t.slug for t in Title.objects.filter(content_rating__in=AGE_GATED_RATINGS)}
     assert gated, "the sample catalog must contain gated titles for this test to mean anything"
     markers, spoilers = _gated_markers(), _spoiler_texts()
+    if pattern in SIGNED_IN_API:
+        _signed_in_api_refused(unverified, pattern)
+        return
     for url in concrete_urls()[pattern]:
         status, body = _fetch(unverified, url)
         if pattern in SIGNED_IN_ONLY:
@@ -66,6 +75,9 @@ def test_unverified_visitor_never_sees_gated_titles_or_spoilers(unverified: Clie
 @pytest.mark.parametrize("pattern", PATTERNS)
 def test_adult_sees_gated_titles_but_still_no_spoilers(adult: Client, pattern: str) -> None:
     spoilers = _spoiler_texts()
+    if pattern in SIGNED_IN_API:
+        _signed_in_api_refused(adult, pattern)
+        return
     for url in concrete_urls()[pattern]:
         if pattern in SIGNED_IN_ONLY:
             assert adult.get(url).status_code == 302, url  # sent to sign in

@@ -31,6 +31,11 @@ def test_every_endpoint_is_documented(db: None) -> None:
         "/api/v1/taxonomy",
         "/api/v1/search",
         "/api/v1/me/avoid-rules",
+        "/api/v1/me/library",
+        "/api/v1/me/library/import",
+        "/api/v1/me/library/export.xml",
+        "/api/v1/me/library/export.json",
+        "/api/v1/me/library/{slug}",
     }
     for operations in paths.values():
         for operation in operations.values():

@@ -12,7 +12,7 @@ import pytest
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.urlmap import SIGNED_IN_ONLY, url_patterns
+from tests.urlmap import SIGNED_IN_API, SIGNED_IN_ONLY, url_patterns
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ PER_PATTERN = 4  # distinct URLs visited per URL pattern: enough for every templ
 NOT_PAGES = {"healthz", "api-1:openapi-json", "api-1:titles_list", "api-1:title_by_id", "api-1:title_by_slug"}
 NOT_PAGES |= {"api-1:taxonomy", "api-1:search", "api-1:avoid_rules_get", "api-1:avoid_rules_put"}
 # Downloads, and allauth's pages that only a mailed key, a signed-in reader or a finished flow reaches.
-NOT_PAGES |= {"avoid-rules-export", "settings-export", *SIGNED_IN_ONLY}
+NOT_PAGES |= {"avoid-rules-export", "settings-export", *SIGNED_IN_ONLY, *SIGNED_IN_API}
 NOT_PAGES |= {
     "account_inactive",
     "account_email_verification_sent",
@@ -29,6 +29,9 @@ NOT_PAGES |= {
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
 }
+# A reader's profile and shared entries: the served site has no readers, so no link reaches them
+# (tests/library/test_profile.py checks that they carry no inline style or script).
+NOT_PAGES |= {"profile", "entry-shared"}
 PAGES = {name for name, _ in url_patterns()} - NOT_PAGES
 # Registered before any page script runs; a violation anywhere in the page's life lands in window.__csp.
 LISTEN = """

@@ -14,7 +14,8 @@ from typing import Any, cast
 
 import httpx
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.utils import timezone
 
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import EVERYTHING, PUBLIC
@@ -160,17 +161,23 @@ def test_a_mal_id_alone_is_fetched_through_jikan(reader: User) -> None:
 
 
 @pytest.mark.usefixtures("enabled")
-def test_an_adult_title_resolves_but_the_outcome_names_it_only_past_the_age_gate(reader: User) -> None:
+def test_an_adult_title_is_not_found_for_a_reader_under_the_gate_and_added_past_it(reader: User) -> None:
+    """Behind the age gate a title does not exist for the reader: the same answer as an unknown id, and
+    nothing imported; once 18+ is confirmed it is fetched and named."""
     row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin B")
+    before = counts()
+    with pytest.raises(FetchNotFound, match="AniList gives no manga with the id 97000002 that shuraba can add"):
+        unmatched_fetch(user=reader, unmatched_id=row.pk, client=Source().client())
+    assert_nothing_changed(before, row)
 
+    reader.age_confirmed_at = timezone.now()
+    reader.save()
     outcome = unmatched_fetch(user=reader, unmatched_id=row.pk, client=Source().client())
-
     assert outcome.title.content_rating == "explicit"
     assert LibraryEntry.objects.filter(user=reader, title=outcome.title).exists()
     assert outcome.age_gated
     assert outcome.name_for(PUBLIC) is None
     assert "Fetchtest" not in outcome.message(PUBLIC)
-    assert "age gate" in outcome.message(PUBLIC)
     assert outcome.name_for(EVERYTHING) == "Fetchtest Kasou Sakuhin B"
     assert "“Fetchtest Kasou Sakuhin B”" in outcome.message(EVERYTHING)
 
@@ -299,7 +306,7 @@ def test_an_id_anilist_does_not_know_is_an_empty_page_and_changes_nothing(reader
     row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin Gone")
     source, before = Source(), counts()
 
-    with pytest.raises(FetchNotFound, match="AniList has no manga with the id 97000099"):
+    with pytest.raises(FetchNotFound, match="AniList gives no manga with the id 97000099"):
         unmatched_fetch(user=reader, unmatched_id=row.pk, client=source.client())
 
     assert len(source.requests) == 1
@@ -311,7 +318,7 @@ def test_an_id_mal_does_not_know_is_jikan_s_404_and_changes_nothing(reader: User
     row = unmatched(reader, "fetch_list_mal.xml", "Fetchtest Kasou Sakuhin Gone")
     source, before = Source(), counts()
 
-    with pytest.raises(FetchNotFound, match=r"MyAnimeList \(through Jikan\) has no manga with the id 97100099"):
+    with pytest.raises(FetchNotFound, match=r"MyAnimeList \(through Jikan\) gives no manga with the id 97100099"):
         unmatched_fetch(user=reader, unmatched_id=row.pk, client=source.client())
 
     assert len(source.requests) == 1
@@ -336,12 +343,11 @@ def test_a_record_that_breaks_the_catalog_s_rules_is_rejected_and_changes_nothin
 
 @pytest.mark.usefixtures("enabled")
 def test_an_entry_the_library_refuses_takes_the_imported_title_back_with_it(reader: User) -> None:
-    # An unmatched entry is kept as the file said; it finishes before it starts, so it cannot join the library.
-    listed = recorded("fetch_list_anilist.json")
-    entry = listed["data"]["MediaListCollection"]["lists"][0]["entries"][0]
-    entry["completedAt"] = {"year": 2023, "month": 1, "day": None}
-    library_import(user=reader, data=json.dumps(listed).encode(), filename="list.json")
-    row = UnmatchedEntry.objects.get(user=reader, name="Fetchtest Kasou Sakuhin A")
+    # An import now rejects an entry that finishes before it starts; one kept from before that check
+    # cannot join the library.
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin A")
+    row.fields = {**row.fields, "started_on": "2024-05", "finished_on": "2023-01"}
+    row.save()
     before = counts()
 
     with pytest.raises(FetchRejected, match="could not join your library"):
@@ -417,4 +423,52 @@ def test_an_outage_stops_at_once_and_changes_nothing(reader: User) -> None:
         unmatched_fetch(user=reader, unmatched_id=row.pk, client=source.client())
 
     assert len(source.requests) == 1
+    assert_nothing_changed(before, row)
+
+
+# --- the import page's button -------------------------------------------------------------------------
+
+
+def test_the_page_offers_no_fetch_until_the_operator_allows_it_and_says_why_when_posted(
+    reader: User, reader_client: Client
+) -> None:
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin A")
+    assert "Fetch it from" not in reader_client.get("/library/import/").content.decode()
+    before = counts()
+    response = reader_client.post("/library/import/resolve/", {"unmatched": row.pk, "action": "fetch"})
+    assert response.status_code == 403
+    assert "Not fetched:" in response.content.decode()
+    assert_nothing_changed(before, row)
+
+
+@pytest.mark.usefixtures("enabled")
+def test_the_page_s_button_fetches_the_title_and_the_entry_joins_the_library(
+    reader: User, reader_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin A")
+    source = Source()
+    monkeypatch.setattr("shuraba.library.fetch.http_client", source.client)  # the network edge, faked
+    page = reader_client.get("/library/import/").content.decode()
+    assert "Fetch it from AniList" in page
+    response = reader_client.post("/library/import/resolve/", {"unmatched": row.pk, "action": "fetch"}, follow=True)
+    assert response.status_code == 200
+    assert len(source.requests) == 1
+    assert LibraryEntry.objects.filter(user=reader, title__title="Fetchtest Kasou Sakuhin A").exists()
+    row.refresh_from_db()
+    assert row.state == UnmatchedState.RESOLVED
+
+
+@pytest.mark.usefixtures("enabled")
+def test_a_gated_title_the_catalog_already_has_is_not_found_for_a_reader_under_the_gate(
+    reader: User, other: User
+) -> None:
+    other.age_confirmed_at = timezone.now()
+    other.save()
+    first = unmatched(other, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin B")
+    unmatched_fetch(user=other, unmatched_id=first.pk, client=Source().client())  # now in the catalog
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin B")
+    source, before = Source(), counts()
+    with pytest.raises(FetchNotFound, match="AniList gives no manga with the id 97000002 that shuraba can add"):
+        unmatched_fetch(user=reader, unmatched_id=row.pk, client=source.client())
+    assert source.requests == []
     assert_nothing_changed(before, row)

@@ -133,7 +133,9 @@ def test_an_unmatched_entry_resolved_to_a_title_deleted_since_is_open_again(read
     name = "Unlisted Synthetic Work 00002"
     library_import(user=reader, data=_mal(_block("0", name)))
     row = UnmatchedEntry.objects.get(user=reader)
-    title = title_create(slug="synthetic-library-resolved", title="Synthetic Resolved Work", source=SOURCE)
+    title = title_create(
+        slug="synthetic-library-resolved", title="Synthetic Resolved Work", source=SOURCE, content_rating="teen"
+    )
     unmatched_resolve(user=reader, unmatched_id=row.pk, title=title)
     title_delete(title=title)
     again = library_import(user=reader, data=_mal(_block("0", name)))
@@ -143,7 +145,9 @@ def test_an_unmatched_entry_resolved_to_a_title_deleted_since_is_open_again(read
 
 
 def test_a_title_renamed_after_an_import_matches_by_its_new_name_only(reader: User) -> None:
-    title = title_create(slug="synthetic-library-rename", title="Synthetic Kōri Letters", source=SOURCE)
+    title = title_create(
+        slug="synthetic-library-rename", title="Synthetic Kōri Letters", source=SOURCE, content_rating="teen"
+    )
     assert library_import(user=reader, data=_mal(_block("0", "Synthetic Kouri Letters"))).created == 1
     title_update(title=title, changes={"title": "Synthetic Winter Letters"}, source=SOURCE)
     run = library_import(user=reader, data=_mal(_block("0", "Synthetic Kōri Letters")))
@@ -155,7 +159,7 @@ def test_a_title_renamed_after_an_import_matches_by_its_new_name_only(reader: Us
 def test_a_title_created_or_deleted_after_an_import_matches_or_stops_matching(reader: User) -> None:
     name = "Synthetic Late Arrival"
     assert library_import(user=reader, data=_mal(_block("0", name))).unmatched == 1
-    title = title_create(slug="synthetic-library-late", title=name, source=SOURCE)
+    title = title_create(slug="synthetic-library-late", title=name, source=SOURCE, content_rating="teen")
     assert library_import(user=reader, data=_mal(_block("0", name))).created == 1
     title_delete(title=title)
     assert library_import(user=reader, data=_mal(_block("0", name))).unmatched == 1
@@ -184,8 +188,8 @@ def test_a_truncated_list_says_where_it_stops(reader: User) -> None:
 
 def test_a_name_two_titles_bear_matches_neither_until_one_of_them_is_renamed(reader: User) -> None:
     name = "Synthetic Twin Letters"
-    one = title_create(slug="synthetic-library-twin-1", title=name, source=SOURCE)
-    two = title_create(slug="synthetic-library-twin-2", title=name, source=SOURCE)
+    one = title_create(slug="synthetic-library-twin-1", title=name, source=SOURCE, content_rating="teen")
+    two = title_create(slug="synthetic-library-twin-2", title=name, source=SOURCE, content_rating="teen")
     assert library_import(user=reader, data=_mal(_block("0", name))).unmatched == 1
     assert UnmatchedEntry.objects.get(user=reader).fields["candidates"] == [one.pk, two.pk]
     title_update(title=two, changes={"title": "Synthetic Other Letters"}, source=SOURCE)
