@@ -128,7 +128,7 @@ class Files:
 
 
 def files_build(titles: list[Any], entries: int) -> Files:
-    from library_export import SHARES, export_rows, export_xml, rows_changed  # noqa: PLC0415
+    from library_export import SHARES, export_rows, export_xml, rows_changed  # noqa: PLC0415 (Django is set up for the scale first)
 
     rows = export_rows(titles, entries, seed=SEED, shares=SHARES)
     changed, count = rows_changed(rows, CHANGED_SHARE, seed=SEED)
@@ -394,7 +394,7 @@ def page_cases(entries: int, number_word: str) -> list[PageCase]:
 def reader_prepare(titles: list[Any], entries: int) -> tuple[Any, str]:
     """The page's reader: `entries` entries through three imports, PRIVATE_ENTRIES made private; and a
     number that names one of their titles (for the text filter)."""
-    from library_export import export_rows, export_xml, rows_changed  # noqa: PLC0415
+    from library_export import export_rows, export_xml, rows_changed  # noqa: PLC0415 (Django is set up for the scale first)
 
     from shuraba.catalog.models import Title  # noqa: PLC0415 (after django.setup)
     from shuraba.library.models import LibraryEntry  # noqa: PLC0415 (after django.setup)
@@ -442,7 +442,7 @@ def page_run(user: Any, cases: list[PageCase], rounds: int) -> dict[str, Any]:
     from django.db import connection  # noqa: PLC0415 (after django.setup)
     from django.test.utils import CaptureQueriesContext  # noqa: PLC0415 (after django.setup)
 
-    from shuraba.library.selectors import library_filters_read, library_page  # noqa: PLC0415
+    from shuraba.library.selectors import library_filters_read, library_page  # noqa: PLC0415 (Django is set up for the scale first)
 
     adult, gated = visibilities()
     floor = floor_query(user)
