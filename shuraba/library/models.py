@@ -14,6 +14,20 @@ NOTES_MAX = 5000
 SCORE_MIN, SCORE_MAX = 1, 10
 
 
+# What a reader sets on an entry, in the order forms, rows, exports and the API list them.
+ENTRY_FIELDS = (
+    "status",
+    "chapters_read",
+    "volumes_read",
+    "score",
+    "started_on",
+    "finished_on",
+    "reread_count",
+    "notes",
+    "privacy",
+)
+
+
 class Status(models.TextChoices):
     READING = "reading", "Reading"
     COMPLETED = "completed", "Completed"

@@ -24,7 +24,7 @@ from shuraba.taxonomy.models import Axis
 PER_PAGE = 50
 MIX_AXES = ("subgenre", "intensity", "ending")  # what the reader reads, in the order the profile shows it
 PARAMS = frozenset({"page"})
-ENTRY_FIELDS = (
+SHOWN_FIELDS = (
     "title__slug",
     "title__title",
     "title__chapters",
@@ -149,7 +149,7 @@ def _public_shown(user: User, visibility: Visibility) -> QuerySet[LibraryEntry]:
 
 
 def _entry(values: Iterable[object]) -> ProfileEntry:
-    return ProfileEntry(*values)  # type: ignore[arg-type] # ENTRY_FIELDS are the dataclass's fields in order
+    return ProfileEntry(*values)  # type: ignore[arg-type] # SHOWN_FIELDS are the dataclass's fields in order
 
 
 def _statuses(shown: QuerySet[LibraryEntry]) -> tuple[Tally, ...]:
@@ -195,7 +195,7 @@ def _rating_shown(user: User, visibility: Visibility) -> QuerySet[LibraryEntry]:
 def profile_of(*, user: User, visibility: Visibility, page: int) -> Profile:
     """The reader's public entries as this viewer may see them; BadQuery for a page past the last."""
     shown = _public_shown(user, visibility)
-    paginator = Paginator(shown.order_by("-updated_at", "title__title").values_list(*ENTRY_FIELDS), PER_PAGE)
+    paginator = Paginator(shown.order_by("-updated_at", "title__title").values_list(*SHOWN_FIELDS), PER_PAGE)
     if page > paginator.num_pages:
         raise BadQuery("page", f"there {'is' if paginator.num_pages == 1 else 'are'} only {paginator.num_pages}")
     scores = _scores(shown)
@@ -220,7 +220,7 @@ def entry_shared(*, name: str, token: str, visibility: Visibility, signed_in: Us
     rules hide gives the entry with `hidden` set and nothing about the title."""
     found = (
         LibraryEntry.objects.filter(user__username=name, user__is_active=True, share_token=token)
-        .values_list("user_id", "privacy", "title_id", "title__content_rating", *ENTRY_FIELDS)
+        .values_list("user_id", "privacy", "title_id", "title__content_rating", *SHOWN_FIELDS)
         .first()
     )
     if found is None:

@@ -16,11 +16,19 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from shuraba.accounts.models import User
-from shuraba.accounts.policies import AGE_GATE_NOTE, Visibility, rules_waived, title_hidden
+from shuraba.accounts.policies import Visibility
 from shuraba.catalog.models import ExternalId, Title
 from shuraba.core.errors import BadQuery
 from shuraba.library.malxml import MalRow
-from shuraba.library.models import LibraryEntry, LibraryImport, Privacy, Status, UnmatchedEntry, UnmatchedState
+from shuraba.library.models import (
+    ENTRY_FIELDS,
+    LibraryEntry,
+    LibraryImport,
+    Privacy,
+    Status,
+    UnmatchedEntry,
+    UnmatchedState,
+)
 from shuraba.search.lookup import titles_rules_hide
 
 PER_PAGE = 50
@@ -48,15 +56,7 @@ ROW_FIELDS = (
     "title__chapters",
     "title__volumes",
     "title__content_rating",
-    "status",
-    "chapters_read",
-    "volumes_read",
-    "score",
-    "started_on",
-    "finished_on",
-    "reread_count",
-    "notes",
-    "privacy",
+    *ENTRY_FIELDS,
     "share_token",
     "updated_at",
 )
@@ -239,11 +239,8 @@ def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters)
 def library_title(*, visibility: Visibility, slug: str) -> Title | None:
     """The title a reader shelves by its slug; None when there is none or it is behind the age gate (it does
     not exist for them, alike). A title their avoid rules hide is returned: their library is their own data."""
-    title = Title.objects.filter(slug=slug).first()
-    if title is None:
-        return None
-    hidden = title_hidden(rules_waived(visibility), title_id=title.pk, content_rating=title.content_rating)
-    return None if hidden is not None and hidden.reason == AGE_GATE_NOTE.reason else title
+    title = Title.objects.filter(slug=slug[:200]).first()
+    return title if title is not None and visibility.rating_shown(title.content_rating) else None
 
 
 def entry_row(*, user: User, visibility: Visibility, title_id: int) -> EntryRow | None:
@@ -318,7 +315,7 @@ class Export:
                 "title": row.slug,
                 "name": row.name,
                 "mal_id": mal_id or None,
-                **{field: getattr(row, field) for field in EXPORT_FIELDS},
+                **{field: getattr(row, field) for field in ENTRY_FIELDS},
                 "updated_at": row.updated_at.isoformat(),
             }
             for row, mal_id in self.rows
@@ -327,17 +324,6 @@ class Export:
 
 
 EXPORT_FORMAT = "shuraba-library/1"
-EXPORT_FIELDS = (
-    "status",
-    "chapters_read",
-    "volumes_read",
-    "score",
-    "started_on",
-    "finished_on",
-    "reread_count",
-    "notes",
-    "privacy",
-)
 
 
 def library_export(*, user: User, visibility: Visibility) -> Export:

@@ -19,6 +19,7 @@ from shuraba.core.errors import BadQuery
 from shuraba.library.listfile import list_file_read
 from shuraba.library.matching import CHUNK, Matched, entries_match
 from shuraba.library.models import (
+    ENTRY_FIELDS,
     LibraryEntry,
     LibraryImport,
     LibrarySettings,
@@ -39,18 +40,7 @@ from shuraba.library.records import (
     score_read,
 )
 
-# What a reader may change on an entry, in the order forms and the API list them.
-EDITABLE = (
-    "status",
-    "chapters_read",
-    "volumes_read",
-    "score",
-    "started_on",
-    "finished_on",
-    "reread_count",
-    "notes",
-    "privacy",
-)
+EDITABLE = ENTRY_FIELDS  # what a reader may change on an entry
 # What a list file says about an entry (privacy only when the file says "private").
 FROM_FILE = EDITABLE[:-1]
 # Empty in a file means "the file does not know": it never erases what the reader wrote here.

@@ -51,8 +51,8 @@ def _next(request: HttpRequest, default: str) -> str:
 def _title_visible(request: HttpRequest, slug: str) -> Title:
     """A title the viewer's age gate shows (404 otherwise, like a missing one); avoid rules do not stop a
     reader from keeping a title in their own library."""
-    title = Title.objects.filter(slug=slug[:200]).first()
-    if title is None or not visibility_from_request(request).rating_shown(title.content_rating):
+    title = selectors.library_title(visibility=visibility_from_request(request), slug=slug)
+    if title is None:
         raise Http404("No such title")
     return title
 
