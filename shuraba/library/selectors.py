@@ -195,14 +195,23 @@ def _row(values: tuple[Any, ...], hidden_by: tuple[str, ...]) -> EntryRow:
 
 
 def _page_rows(
-    user: User, entries: QuerySet[LibraryEntry], filters: LibraryFilters, number: int
+    user: User, entries: QuerySet[LibraryEntry], filters: LibraryFilters, number: int, total: int
 ) -> list[tuple[Any, ...]]:
     """One page's rows: its entries' pks sorted from the sort's columns alone, then those rows whole. Sorting
-    the whole rows (notes, slugs...) of a 5,000-entry library took most of a deep page's time."""
+    the whole rows (notes, slugs...) of a 5,000-entry library took most of a deep page's time.
+
+    A page nearer the end is read from the end: the same rows (the order is total, pk last) from the
+    reversed order, so an index walk (models.LibraryEntry's per-sort indexes) stops after them there too."""
     start = (number - 1) * PER_PAGE
+    end = min(start + PER_PAGE, total)
     ordered = entries.order_by(*SORTS[filters.sort])
-    ordered = ordered.reverse() if filters.order else ordered
-    pks = list(ordered.values_list("pk", flat=True)[start : start + PER_PAGE])
+    from_end = start > total - end
+    if bool(filters.order) != from_end:
+        ordered = ordered.reverse()
+    if from_end:
+        pks = list(ordered.values_list("pk", flat=True)[total - end : total - start])[::-1]
+    else:
+        pks = list(ordered.values_list("pk", flat=True)[start:end])
     rows = LibraryEntry.objects.filter(user=user, pk__in=pks).values_list(*ROW_FIELDS)
     by_pk = {values[0]: values for values in rows}
     return [by_pk[pk] for pk in pks]
@@ -222,7 +231,7 @@ def library_page(*, user: User, visibility: Visibility, filters: LibraryFilters)
     number = min(filters.page, pages)  # a page past the end shows the last one
     counts = dict(shown.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
     gated = LibraryEntry.objects.filter(user=user).count() - len(title_ids) if visibility.age_gated else 0
-    rows = _page_rows(user, entries, filters, number)
+    rows = _page_rows(user, entries, filters, number, total)
     return LibraryPage(
         filters=dataclasses.replace(filters, page=number),
         rows=tuple(_row(values, hiding.get(values[1], ())) for values in rows),
