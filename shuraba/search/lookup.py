@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import threading
 import weakref
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -187,14 +189,22 @@ def titles_rules_hide(*, visibility: Visibility, title_ids: Sequence[int]) -> di
 
 def titles_containing(*, text: str, title_ids: Sequence[int]) -> set[int]:
     """Those of the given titles with a name (the title or an alternative one) containing `text`, both
-    folded as search folds them (case, marks, long vowels: "kori" finds "Kōri")."""
-    needle = text_normalize(text)
+    folded as search folds them (case, marks, long vowels: "kori" finds "Kōri"). The given titles' folded
+    names are joined into one text that str.find walks, a few milliseconds for a library's few thousand
+    titles, needing none of the whole-catalog scan's arrays (built again after each catalog change, ~1.3 s
+    at 200k titles)."""
+    needle = "".join(char for char in text_normalize(text) if char >= " ")  # no separator of the joined text
     if not needle:
         return set(title_ids)
     index = search_index()
     with index.lock:
-        slots = _slots(index, title_ids)
-        if not len(slots):
-            return set()
-        found, _tiers = index.scan_text(needle, slots)
-        return set(index.columns["pk"][found].tolist())
+        slots, pks, names = _slots(index, title_ids).tolist(), index.columns["pk"], index.names
+        texts = ["\n".join(names[slot]) for slot in slots]
+    joined, starts = "\x01".join(texts), list(accumulate((len(t) + 1 for t in texts), initial=0))
+    found: list[int] = []
+    at = joined.find(needle)
+    while at >= 0:
+        which = bisect_right(starts, at) - 1
+        found.append(slots[which])
+        at = joined.find(needle, starts[which + 1])
+    return set(pks[found].tolist())
