@@ -1,4 +1,5 @@
-"""Plain multi-row INSERTs for rows whose primary keys the writer never needs back, and UPDATEs by primary key.
+"""Plain multi-row INSERTs for rows whose primary keys the writer never needs back, UPDATEs by primary key,
+and rows of plain columns read whole.
 
 Each app writes its own tables with it: the catalog's bulk API (catalog/bulk.py) its titles' rows, the
 importers their snapshots. Why not `bulk_create`: on SQLite Django caps a statement at 999 parameters
@@ -92,3 +93,15 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Iterable
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
     return len(prepared)
+
+
+def rows_read(queryset: models.QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` queryset of integer and text columns, read with the cursor: for a few
+    thousand rows Django's per-row iteration costs several times the query (a 5,000-entry library's
+    title ids: ~4 ms through the queryset, under 1 ms here). Such columns need no converter on either
+    backend; a date, time, JSON or decimal column does, and must not be read here."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows

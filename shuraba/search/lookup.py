@@ -1,21 +1,27 @@
-"""Questions about given titles that the index answers at once: which titles bear a name, and which of a
-reader's avoid rules hide each of a few thousand titles (their library). Never a listing: callers show
+"""Questions about given titles that the index answers at once: which titles bear a name, which of a few
+thousand titles (a reader's library) have a name containing some text, their order by name, and which of
+a reader's avoid rules hide each of them. Never a listing: callers show
 nothing from here without passing the titles through the visibility policy."""
 
 from __future__ import annotations
 
 import threading
 import weakref
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
+import numpy as np
 from pyroaring import BitMap
 
 from shuraba.accounts.policies import Visibility
 from shuraba.core.changelog import Version
+from shuraba.search.cache import cache_key
 from shuraba.search.live import search_index
+from shuraba.search.normalize import text_normalize
 from shuraba.search.storage import SearchIndex
 
 
@@ -108,7 +114,64 @@ def titles_named(*, keys: Iterable[str], key: Callable[[str], str]) -> dict[str,
     return {asked: titles for asked, titles in found.items() if titles}
 
 
-def titles_rules_hide(*, visibility: Visibility, title_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+def _slot_table(index: SearchIndex) -> np.ndarray:
+    """pk -> slot (-1: none) as one array, kept until the next catalog change: a dict look-up per title was
+    most of a 5,000-entry library's rule check."""
+
+    def build() -> np.ndarray:
+        pks = index.columns["pk"][: index.size]
+        known = np.flatnonzero(pks >= 0)
+        table = np.full(int(pks.max(initial=0)) + 1, -1, dtype=np.int64)
+        table[pks[known]] = known
+        return table
+
+    table: np.ndarray = index.cached(cache_key("slot-of-pk"), build)
+    return table
+
+
+def _slots_each(index: SearchIndex, title_ids: Sequence[int]) -> np.ndarray:
+    """Each given title's slot, in their order; -1 for a title the index has not read yet."""
+    table = _slot_table(index)
+    asked = np.asarray(title_ids, dtype=np.int64)
+    slots = np.full(len(asked), -1, dtype=np.int64)
+    known = (asked >= 0) & (asked < len(table))
+    slots[known] = table[asked[known]]
+    return slots
+
+
+def _slots(index: SearchIndex, title_ids: Sequence[int]) -> np.ndarray:
+    """The given titles' slots, ascending, once each."""
+    slots = _slots_each(index, title_ids)
+    return np.unique(slots[slots >= 0])
+
+
+def _name_places(index: SearchIndex) -> np.ndarray:
+    """Each slot's place in the catalog's title order (search's title sort: by name code point by code
+    point), titles of one name sharing a place; kept until the next catalog change."""
+
+    def build() -> np.ndarray:
+        ranks = index.rank("title")
+        by_rank = np.argsort(ranks, kind="stable")
+        names = [index.titles[slot] for slot in by_rank.tolist()]
+        first = np.fromiter((k == 0 or names[k] != names[k - 1] for k in range(len(names))), bool, len(names))
+        places = np.empty(len(ranks), dtype=np.int64)
+        places[by_rank] = np.cumsum(first) - 1
+        return places
+
+    places: np.ndarray = index.cached(cache_key("name-place"), build)
+    return places
+
+
+def titles_name_order(*, title_ids: Sequence[int]) -> np.ndarray:
+    """Each given title's place by name in the catalog's title order (titles of one name share one; a title
+    the index has not read yet comes last): a sort key for a few thousand titles without reading their rows."""
+    index = search_index()
+    with index.lock:
+        slots, places = _slots_each(index, title_ids), _name_places(index)
+        return np.where(slots >= 0, places[np.maximum(slots, 0)], len(places))
+
+
+def titles_rules_hide(*, visibility: Visibility, title_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     """For each given title a viewer's avoid rules hide, the rules' names (the age gate is not asked)."""
     rules: Any = visibility.rules  # accounts.rules.AvoidRule values: they know their bitmaps
     if not rules:
@@ -116,9 +179,32 @@ def titles_rules_hide(*, visibility: Visibility, title_ids: Iterable[int]) -> di
     index = search_index()
     hiding: defaultdict[int, list[str]] = defaultdict(list)
     with index.lock:
-        slots = {index.slot_of[pk]: pk for pk in title_ids if pk in index.slot_of}
-        asked = BitMap(slots)
+        asked, pks = BitMap(_slots(index, title_ids).tolist()), index.columns["pk"]
         for rule in rules:
-            for slot in rule.bitmap(index) & asked:
-                hiding[slots[slot]].append(rule.name)
+            hit = rule.bitmap(index) & asked
+            for pk in pks[np.fromiter(hit, dtype=np.int64, count=len(hit))].tolist():
+                hiding[pk].append(rule.name)
     return {pk: tuple(names) for pk, names in hiding.items()}
+
+
+def titles_containing(*, text: str, title_ids: Sequence[int]) -> set[int]:
+    """Those of the given titles with a name (the title or an alternative one) containing `text`, both
+    folded as search folds them (case, marks, long vowels: "kori" finds "Kōri"). The given titles' folded
+    names are joined into one text that str.find walks, a few milliseconds for a library's few thousand
+    titles, needing none of the whole-catalog scan's arrays (built again after each catalog change, ~1.3 s
+    at 200k titles)."""
+    needle = "".join(char for char in text_normalize(text) if char >= " ")  # no separator of the joined text
+    if not needle:
+        return set(title_ids)
+    index = search_index()
+    with index.lock:
+        slots, pks, names = _slots(index, title_ids).tolist(), index.columns["pk"], index.names
+        texts = ["\n".join(names[slot]) for slot in slots]
+    joined, starts = "\x01".join(texts), list(accumulate((len(t) + 1 for t in texts), initial=0))
+    found: list[int] = []
+    at = joined.find(needle)
+    while at >= 0:
+        which = bisect_right(starts, at) - 1
+        found.append(slots[which])
+        at = joined.find(needle, starts[which + 1])
+    return set(pks[found].tolist())

@@ -12,10 +12,18 @@ from django.utils import timezone
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import Visibility
 from shuraba.catalog.models import AltTitle, Title
+from shuraba.core.changelog import changes_announce
 from shuraba.library.models import LibraryEntry
-from shuraba.library.selectors import PER_PAGE, LibraryFilters, LibraryPage, library_page
+from shuraba.library.selectors import PER_PAGE, SORTS, LibraryFilters, LibraryPage, library_page
 
 ADULT = Visibility(hidden_ratings=frozenset(), spoilers="none")
+
+
+def _text_down(text: str) -> tuple[int, ...]:
+    """A key that orders text from the greatest down, as SQL's DESC does ("2021-05" before "2021", "" last)."""
+    return (*(-ord(char) for char in text), 0)
+
+
 # Each sort's key as the page documents it, most significant first; the title and then the pk break ties.
 KEYS = {
     "updated": lambda e: (-e.updated_at.timestamp(), e.title.title, e.pk),
@@ -25,6 +33,10 @@ KEYS = {
     "progress": lambda e: (-e.chapters_read, e.title.title, e.pk),
     "added": lambda e: (-e.created_at.timestamp(), e.pk),
     "rereads": lambda e: (-e.reread_count, e.title.title, e.pk),
+    "started": lambda e: (_text_down(e.started_on), e.title.title, e.pk),
+    "finished": lambda e: (_text_down(e.finished_on), e.title.title, e.pk),
+    "volumes": lambda e: (-e.volumes_read, e.title.title, e.pk),
+    "privacy": lambda e: (e.privacy, e.title.title, e.pk),
 }
 
 
@@ -44,6 +56,9 @@ def shelf(reader: User) -> list[LibraryEntry]:
                 chapters_read=n % 6,
                 reread_count=n % 2,
                 started_on=("", "2020", "2021-05")[n % 3],
+                finished_on=("", "2022", "2021-05-30")[n % 3],
+                volumes_read=n % 4,
+                privacy=("public", "private")[n % 2],
                 created_at=at,
                 updated_at=at,
             )
@@ -58,6 +73,23 @@ def _pages(user: User, sort: str, **filters: object) -> list[LibraryPage]:
         for n in range(2, first.pages + 1)
     ]
     return [first, *rest]
+
+
+def test_every_sort_the_page_offers_is_checked_here() -> None:
+    assert set(KEYS) == set(SORTS)
+
+
+def test_titles_of_one_name_go_by_the_entry(reader: User) -> None:
+    """Sorted in memory (selectors.KEYED_SORTS), two titles of one name tie on the name, as in SQL."""
+    now = timezone.now()
+    first, second = Title.objects.order_by("pk")[:2]
+    Title.objects.filter(pk__in=[first.pk, second.pk]).update(title="Synthetic Same Name")
+    changes_announce(title_ids=[first.pk, second.pk])
+    later = LibraryEntry.objects.create(user=reader, title=second, created_at=now, updated_at=now)
+    earlier = LibraryEntry.objects.create(user=reader, title=first, created_at=now, updated_at=now)
+    for order, expected in (("", [later.pk, earlier.pk]), ("reverse", [earlier.pk, later.pk])):
+        page = library_page(user=reader, visibility=ADULT, filters=LibraryFilters(sort="volumes", order=order))
+        assert [row.pk for row in page.rows] == expected
 
 
 @pytest.mark.parametrize("sort", sorted(KEYS))
@@ -97,6 +129,22 @@ def test_the_title_filter_looks_at_the_library_titles_and_their_alternative_name
     mine, other = Title.objects.filter(content_rating="teen").order_by("pk")[:2]
     AltTitle.objects.create(title=mine, kind="synonym", text="Synthetic Winter Ledger")
     AltTitle.objects.create(title=other, kind="synonym", text="Synthetic Winter Ledger Two")
+    changes_announce(title_ids=[mine.pk, other.pk])  # as the catalog's writes do: the search index reads names
     LibraryEntry.objects.create(user=reader, title=mine, created_at=now, updated_at=now)
     page = library_page(user=reader, visibility=ADULT, filters=LibraryFilters(text="winter ledger"))
     assert (page.total, [row.title_id for row in page.rows]) == (1, [mine.pk])
+
+
+def test_the_title_filter_folds_as_search_does(reader: User) -> None:
+    """Case, marks and long vowels fold on both sides: "kori" and "KŌRI" find "Kōri no Tegami"."""
+    now = timezone.now()
+    mine, other = Title.objects.filter(content_rating="teen").order_by("pk")[:2]
+    AltTitle.objects.create(title=mine, kind="romaji", text="Kōri no Tegami")
+    changes_announce(title_ids=[mine.pk])
+    for title in (mine, other):
+        LibraryEntry.objects.create(user=reader, title=title, created_at=now, updated_at=now)
+    for text in ("kori", "KŌRI NO", "Kouri no tegami"):
+        page = library_page(user=reader, visibility=ADULT, filters=LibraryFilters(text=text))
+        assert [row.title_id for row in page.rows] == [mine.pk], text
+    page = library_page(user=reader, visibility=ADULT, filters=LibraryFilters(text="tegami no kori"))
+    assert page.total == 0
