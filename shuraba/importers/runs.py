@@ -30,6 +30,7 @@ from shuraba.importers.models import ImportRun, RunStatus
 from shuraba.importers.records import RowError, SourceAdapter, SourceRecord
 from shuraba.importers.services import ChunkReport, Entry, ImportContext, chunk_import, source_terms_upsert
 from shuraba.importers.suggest import Suggester
+from shuraba.taxonomy.models import Tag
 
 USER_AGENT = "shuraba/0.1 (+contact in docs)"
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -146,6 +147,28 @@ def _limited(chunks: Iterable[tuple[list[Entry], dict[str, Any]]], limit: int | 
         yield taken, checkpoint
 
 
+class VocabularyMissing(ShurabaError):
+    """The database lacks tags the alias table maps onto: its vocabulary was never synced."""
+
+
+def vocabulary_check(mapper: Mapper | None) -> None:
+    """Stop before the first row when the database lacks tags that the alias table maps onto (after a bare
+    `shuraba migrate`, before `taxonomy_sync`): every row would be rejected for the same reason. A mapper
+    of the caller's own is checked row by row only."""
+    if mapper is not None:
+        return
+    wanted = {alias.tag for alias in mapping.alias_table().aliases if alias.tag}
+    have = set(Tag.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    missing = sorted(wanted - have)
+    if missing:
+        example = ", ".join(repr(slug) for slug in missing[:3])
+        raise VocabularyMissing(
+            f"the database holds {len(have)} of the {len(wanted)} tags the alias table maps onto (missing: "
+            f"{example}{', ...' if len(missing) > 3 else ''}): its tag vocabulary was never synced. Run "
+            "`shuraba setup` (or `shuraba taxonomy_sync`) first"
+        )
+
+
 def _context(run: ImportRun, mapper: Mapper | None, *, suggest: bool) -> ImportContext:
     suggester = Suggester.train() if suggest else None
     return ImportContext.build(run=run, mapper=mapper or mapping.record_map, suggester=suggester)
@@ -181,8 +204,10 @@ def file_import(
     suggest: bool = True,
     progress: Progress | None = None,
 ) -> RunOutcome:
-    """Import one file (its kind read from its content); FileRejected when it cannot even start."""
+    """Import one file (its kind read from its content); FileRejected (or VocabularyMissing) when it cannot
+    even start."""
     source = path if isinstance(path, FileSource) else file_open(path)
+    vocabulary_check(mapper)
     started = time.monotonic()
     run, resumed = run_begin(
         source="file", filters={**source.filters, "limit": limit}, command=command, dry_run=dry_run
@@ -224,6 +249,7 @@ def source_import(
     `adapter` defaults to the source module's own; tests pass one with a fake clock.
     """
     adapter = adapter or adapter_load(name)
+    vocabulary_check(mapper)
     started = time.monotonic()
     key_filters = {**filters, "since": since.isoformat() if since else None, "limit": limit}
     run, resumed = run_begin(source=name, filters=key_filters, command=command, dry_run=dry_run)
@@ -251,6 +277,7 @@ def records_import(
     suggest: bool = True,
 ) -> RunOutcome:
     """Import records already in hand (an on-demand sync, a test): a fresh run, never resumed."""
+    vocabulary_check(mapper)
     started = time.monotonic()
     run = ImportRun(source=source, command=command[:500], filters={}, resume_key="", dry_run=dry_run)
     if not dry_run:

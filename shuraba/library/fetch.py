@@ -35,7 +35,7 @@ from shuraba.core.errors import BadQuery, ShurabaError
 from shuraba.importers.identity import external_id_normalize
 from shuraba.importers.models import SourceSnapshot
 from shuraba.importers.records import RowError, SourceRecord
-from shuraba.importers.runs import RunOutcome, http_client, records_import
+from shuraba.importers.runs import RunOutcome, VocabularyMissing, http_client, records_import
 from shuraba.importers.sources import CatalogAdapter, adapter_get
 from shuraba.importers.sources.base import AdapterBase
 from shuraba.importers.sources.ratelimit import Limiter, Retry, SourceError, SourceOutage, SourceRateLimited, Throttle
@@ -298,7 +298,14 @@ def _import_and_resolve(user: User, unmatched_id: int, source: str, record: Sour
     Suggester.train()  # fitted (or found fitted) before the transaction takes the database's write lock
     with transaction.atomic():
         # No reader or entry in the run's command: editors read runs, and a fetch would tell them what a reader reads.
-        run = records_import(records=[record], source=source, command=f"library fetch: {source} id {record.source_id}")
+        command = f"library fetch: {source} id {record.source_id}"
+        try:
+            run = records_import(records=[record], source=source, command=command)
+        except VocabularyMissing as exc:  # the operator's to fix; the reader is told it is not theirs
+            raise FetchUnavailable(
+                "Titles cannot be added from other sites right now: the site's setup is unfinished. Search the "
+                "catalog for the title and pick it, or leave the entry out; try again later."
+            ) from exc
         _import_check(run, label, record.source_id)
         title_id = SourceSnapshot.objects.filter(source=source, source_id=record.source_id).values_list(
             "title_id", flat=True

@@ -14,10 +14,20 @@ import httpx
 import pytest
 from django.core.management import CommandError, call_command
 
+from shuraba.importers.mapping import alias_table, record_map
 from shuraba.importers.models import ImportRun, RunStatus
-from shuraba.importers.runs import USER_AGENT, http_client, source_import
+from shuraba.importers.runs import (
+    EXIT_NOT_STARTED,
+    USER_AGENT,
+    VocabularyMissing,
+    file_import,
+    http_client,
+    records_import,
+    source_import,
+)
 from shuraba.importers.sources import anilist
 from shuraba.importers.sources.ratelimit import FakeClock
+from shuraba.taxonomy.models import Tag
 from tests.importers.factories import COLLECTION, table_rows
 
 SHURABA = str(Path(sys.executable).with_name("shuraba"))
@@ -151,3 +161,28 @@ def test_a_dry_source_run_writes_nothing(db: None) -> None:
     outcome = AniListServer().run(dry_run=True)
     assert outcome.run.created == 5
     assert table_rows() == before
+
+
+def test_an_import_into_a_database_never_synced_stops_at_once_and_says_what_to_run(tmp_path: Path) -> None:
+    """After a bare `shuraba migrate` the tags table is empty: the import stops before its first row (it
+    used to reject every row with "the alias table maps onto unknown tag") and names the command to run."""
+    assert _shuraba(tmp_path, "migrate", "-v0").returncode == 0
+    result = _shuraba(tmp_path, "import", "file", str(_file(tmp_path, 3)))
+    assert result.returncode == EXIT_NOT_STARTED, result.stderr
+    assert "tag vocabulary was never synced" in result.stderr
+    assert "`shuraba setup`" in result.stderr
+    assert "nothing was imported" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_missing_tag_stops_every_kind_of_import_before_a_run_is_recorded(tmp_path: Path) -> None:
+    wanted = sorted({alias.tag for alias in alias_table().aliases if alias.tag})
+    Tag.objects.filter(slug=wanted[0]).update(slug="a-slug-taxonomy-toml-lacks")  # as if never synced
+    with pytest.raises(VocabularyMissing, match=re.escape(repr(wanted[0]))):
+        file_import(path=_file(tmp_path, 3))
+    with pytest.raises(VocabularyMissing):
+        records_import(records=[], source="anilist")
+    assert not ImportRun.objects.exists()
+    file_import(path=_file(tmp_path, 3), mapper=record_map)  # a mapper the caller gives: checked row by row
+    assert ImportRun.objects.count() == 1

@@ -20,6 +20,7 @@ from django.utils import timezone
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import EVERYTHING, PUBLIC
 from shuraba.catalog.models import ChangeRecord, ExternalId, Title
+from shuraba.importers.mapping import alias_table
 from shuraba.importers.models import ImportRun, MatchReview, ReviewStatus, SourceSnapshot
 from shuraba.importers.records import SourceRecord
 from shuraba.importers.runs import records_import
@@ -39,6 +40,7 @@ from shuraba.library.fetch import (
 )
 from shuraba.library.models import LibraryEntry, UnmatchedEntry, UnmatchedState
 from shuraba.library.services import library_import, unmatched_leave
+from shuraba.taxonomy.models import Tag
 
 DATA = Path(__file__).resolve().parent / "data"
 Answer = Callable[[httpx.Request], httpx.Response]
@@ -471,4 +473,18 @@ def test_a_gated_title_the_catalog_already_has_is_not_found_for_a_reader_under_t
     with pytest.raises(FetchNotFound, match="AniList gives no manga with the id 97000002 that shuraba can add"):
         unmatched_fetch(user=reader, unmatched_id=row.pk, client=source.client())
     assert source.requests == []
+    assert_nothing_changed(before, row)
+
+
+@pytest.mark.usefixtures("enabled")
+def test_a_site_whose_tags_were_never_synced_says_fetching_is_unavailable_and_changes_nothing(reader: User) -> None:
+    wanted = sorted({alias.tag for alias in alias_table().aliases if alias.tag})
+    Tag.objects.filter(slug=wanted[0]).update(slug="a-slug-taxonomy-toml-lacks")  # as if never synced
+    row = unmatched(reader, "fetch_list_anilist.json", "Fetchtest Kasou Sakuhin A")
+    before = counts()
+
+    with pytest.raises(FetchUnavailable, match="the site's setup is unfinished") as raised:
+        unmatched_fetch(user=reader, unmatched_id=row.pk, client=Source().client())
+
+    assert raised.value.http_status == 503
     assert_nothing_changed(before, row)
