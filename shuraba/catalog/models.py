@@ -15,6 +15,7 @@ class Format(models.TextChoices):
     ONE_SHOT = "one-shot", "One-shot"
     WEBTOON = "webtoon", "Webtoon"
     LIGHT_NOVEL = "light-novel", "Light novel"
+    UNKNOWN = "unknown", "Format unknown"  # no source says (the AniList research file gives none)
 
 
 class Status(models.TextChoices):
@@ -96,7 +97,7 @@ class Title(TimeStampedModel):
     slug = models.SlugField(max_length=200, unique=True)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True, help_text="Our own prose about the story, never a copied synopsis.")
-    format = models.CharField(max_length=20, choices=Format.choices, default=Format.MANGA)
+    format = models.CharField(max_length=20, choices=Format.choices, default=Format.UNKNOWN)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RELEASING)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 country of origin")
     start_date = models.DateField(null=True, blank=True)

@@ -205,6 +205,12 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# What the facts mean, as a number a snapshot keeps: when the pipeline starts reading the same facts
+# differently, raising it makes the next run of every record merge again once (an identical snapshot is
+# skipped). 2: a format no source gives is "unknown", where imports had left the model's default, manga.
+FACTS_READING = 2
+
+
 def record_facts(record: SourceRecord, *, mapper: Mapper, known_tags: Mapping[str, str | None]) -> Facts:
     """Check a record and return its facts; raises RecordInvalid with a reason a person can act on.
 
@@ -237,6 +243,7 @@ def record_facts(record: SourceRecord, *, mapper: Mapper, known_tags: Mapping[st
         "ids": dict(sorted(ids.items())),
         "url": record.url[:300],
         "evidence": _evidence(mapped),
+        "reading": FACTS_READING,
     }
 
 

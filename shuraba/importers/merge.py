@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shuraba.catalog.models import ContentRating
+from shuraba.catalog.models import ContentRating, Format
 from shuraba.catalog.rules import TITLE_FIELDS as CATALOG_TITLE_FIELDS
 from shuraba.importers.facts import Facts
 
@@ -64,7 +64,8 @@ def _rating(snaps: list[Snap]) -> Sourced:
 
 
 def fields_merge(snaps: Iterable[Snap]) -> dict[str, Sourced]:
-    """The value of each title field and the source it comes from; fields no source knows are left out."""
+    """The value of each title field and the source it comes from; fields no source knows are left out, but
+    the format, which no source knowing is "unknown" (not the model's old default, manga)."""
     ordered = _ordered(snaps)
     result: dict[str, Sourced] = {}
     for name in TITLE_FIELDS:
@@ -76,6 +77,8 @@ def fields_merge(snaps: Iterable[Snap]) -> dict[str, Sourced]:
             if value is not None and value != "":
                 result[name] = Sourced(value, snap.source)
                 break
+    if "format" not in result and ordered:  # said as unknown, so an import's guess of before is undone
+        result["format"] = Sourced(Format.UNKNOWN.value, ordered[0].source)
     return result
 
 

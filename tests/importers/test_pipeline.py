@@ -272,3 +272,26 @@ def test_no_prose_is_ever_stored() -> None:
     snapshot = SourceSnapshot.objects.get(source="anilist", source_id="1")
     assert not {"description", "synopsis", "background"} & set(snapshot.facts)
     assert _title("anilist", "1").description == ""
+
+
+def test_a_format_no_source_gives_is_stored_as_unknown_not_manga() -> None:
+    records_import(records=[record(format=None)], source="anilist")
+    assert _title("anilist", "1").format == "unknown"
+    records_import(records=[record(format="one-shot")], source="anilist")  # the source says it later
+    assert _title("anilist", "1").format == "one-shot"
+
+
+def test_reimporting_undoes_the_manga_an_import_guessed_before_but_keeps_an_editors_format(editor: User) -> None:
+    records_import(
+        records=[record(format=None), record(source_id="2", title="Another Summer", format=None)], source="anilist"
+    )
+    guessed, chosen = _title("anilist", "1"), _title("anilist", "2")
+    Title.objects.filter(pk=guessed.pk).update(format="manga")  # as imports stored it before: the model's default
+    for snap in SourceSnapshot.objects.all():  # and the snapshots as they read then (facts.FACTS_READING 1)
+        snap.facts.pop("reading")
+        snap.save()
+    catalog.title_update(title=chosen, changes={"format": "webtoon"}, source="editor", actor=editor)
+    records_import(
+        records=[record(format=None), record(source_id="2", title="Another Summer", format=None)], source="anilist"
+    )
+    assert (_title("anilist", "1").format, _title("anilist", "2").format) == ("unknown", "webtoon")
