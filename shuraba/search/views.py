@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
+from shuraba.accounts.policies import Visibility
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
@@ -40,6 +41,7 @@ class Group:
     label: str
     spoiler: bool
     options: tuple[Option, ...]
+    gated: tuple[str, ...] = ()  # the labels of values left out: the viewer's age gate hides their titles
 
 
 def _group(name: str, label: str, choices: list[tuple[str, str]], page: SearchPage, *, spoiler: bool) -> Group:
@@ -57,7 +59,18 @@ def _group(name: str, label: str, choices: list[tuple[str, str]], page: SearchPa
     )
 
 
-def _groups(page: SearchPage) -> list[Group]:
+def _ungated(group: Group, visibility: Visibility) -> Group:
+    """The content ratings the viewer's age gate hides are not offered with a count of 0 (as if the
+    catalog had none): they are left out and named, with the way past the gate. One already in the URL
+    stays, so the form keeps what was asked."""
+    if group.name != "content_rating" or not visibility.age_gated:
+        return group
+    hidden = [o for o in group.options if not visibility.rating_shown(o.key) and not (o.included or o.excluded)]
+    kept = tuple(o for o in group.options if o not in hidden)
+    return replace(group, options=kept, gated=tuple(o.label for o in hidden))
+
+
+def _groups(page: SearchPage, visibility: Visibility) -> list[Group]:
     labels: dict[str, list[tuple[str, str]]] = {}
     axis_labels = {}
     for axis, axis_label, key, label in (
@@ -80,7 +93,10 @@ def _groups(page: SearchPage) -> list[Group]:
             spoiler=False,
         )
     )
-    groups += [_group(n, label, list(choices), page, spoiler=False) for n, (label, choices) in FIELD_GROUPS.items()]
+    groups += [
+        _ungated(_group(n, label, list(choices), page, spoiler=False), visibility)
+        for n, (label, choices) in FIELD_GROUPS.items()
+    ]
     countries = sorted(
         set(page.facets.get("country", {})) | page.query.value("country").include | page.query.value("country").exclude
     )
@@ -109,7 +125,8 @@ def _url(query: SearchQuery, page: int) -> str:
 @require_safe
 @vary_on_headers("HX-Request")  # one URL, two bodies: the full page, or htmx's results fragment
 def browse(request: HttpRequest) -> HttpResponse:
-    page = title_search_params(visibility=visibility_from_request(request), params=request_params(request))
+    visibility = visibility_from_request(request)
+    page = title_search_params(visibility=visibility, params=request_params(request))
     query = page.query
     if query.page > page.pages:
         raise BadQuery("page", f"page {query.page} is past the last page ({page.pages})")
@@ -118,7 +135,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "query": query,
-        "groups": _groups(page),
+        "groups": _groups(page, visibility),
         "sorts": SORTS,
         "tags": Tag.objects.select_related("category").order_by("category__order", "name"),
         "top_tags": [

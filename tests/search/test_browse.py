@@ -32,3 +32,28 @@ def test_guide_links_still_filter(unverified: Client) -> None:
         "/browse/?tag=drama",
     ):
         assert unverified.get(url).status_code == 200, url
+
+
+def test_ratings_behind_the_age_gate_are_named_not_offered_as_zero(unverified: Client, adult: Client) -> None:
+    """A visitor under the gate saw "Explicit 0" and "Unknown 0", as if the catalog had none."""
+    html = unverified.get("/browse/").content.decode()
+    assert 'value="explicit"' not in html
+    assert 'id="count-content_rating-explicit"' not in html
+    assert 'id="count-content_rating-unknown"' not in html
+    assert 'id="count-content_rating-teen"' in html
+    assert "Explicit, Unknown (treated as explicit): behind the age gate" in html
+    assert 'href="/age-gate/?next=/browse/"' in html
+    past = adult.get("/browse/").content.decode()
+    assert 'id="count-content_rating-explicit"' in past
+    assert "behind the age gate" not in past
+
+
+def test_a_gated_rating_asked_for_in_the_url_keeps_its_checkbox(unverified: Client) -> None:
+    html = unverified.get("/browse/", {"content_rating": "!explicit"}).content.decode()
+    assert 'value="!explicit" aria-label="exclude Explicit" checked' in html
+    assert "Unknown (treated as explicit): behind the age gate" in html
+
+
+def test_each_exclude_box_is_named_for_what_it_excludes(unverified: Client) -> None:
+    html = unverified.get("/browse/").content.decode()
+    assert 'aria-label="exclude Netorare"' in html
