@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from shuraba.catalog.models import ChangeRecord, Title, TitleAxisValue
 from shuraba.catalog.sample import SAMPLE_DIR, sample_load
@@ -97,3 +98,21 @@ def test_sample_load_command_exits_with_a_message_on_a_missing_folder(db: None, 
 def test_an_unverified_visitor_sees_at_least_sixty_titles(unverified: object) -> None:
     response = unverified.get("/api/v1/titles")  # type: ignore[attr-defined]
     assert response.json()["total"] >= 60
+
+
+def test_excluding_the_infidelity_warning_leaves_out_every_story_built_on_infidelity(adult: Client) -> None:
+    """Centrality incidental or more means a partner strays; unless every partner agreed (consent "mutual":
+    netorase, an open relationship, which the warning's definition leaves out), the story carries the
+    Infidelity warning, so /browse/?exclude=infidelity keeps no such story (27 of 61 once lacked it)."""
+    stray = TitleAxisValue.objects.filter(axis__key="centrality", value__rank__gte=1).values("title")
+    consents: dict[int, set[str]] = {}
+    for title_id, key in TitleAxisValue.objects.filter(axis__key="consent").values_list("title_id", "value__key"):
+        consents.setdefault(title_id, set()).add(key)
+    warned = set(Title.objects.filter(title_tags__tag__slug="infidelity").values_list("pk", flat=True))
+    for title in Title.objects.filter(pk__in=stray):
+        agreed = consents.get(title.pk, set()) <= {"mutual"}
+        assert agreed or title.pk in warned, title.slug
+    left = adult.get("/api/v1/titles", {"exclude": "infidelity", "centrality_min": "1", "per_page": "100"}).json()
+    assert left["total"] > 0  # the agreed arrangements stay
+    for item in left["items"]:
+        assert consents[Title.objects.get(slug=item["slug"]).pk] <= {"mutual"}, item["slug"]
