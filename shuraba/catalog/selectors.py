@@ -232,11 +232,17 @@ def _tags(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[list[Ta
 
 
 # Stages whose mere absence could hint at the ending ("the truth never comes out") stay hidden even
-# when a title has no row for them, so a missing stage and a hidden one look the same.
+# when a title has no row for them, so a missing stage and a hidden one look the same. Not in a story
+# whose centrality (never a spoiler) is "none": no partner strays, so there is no truth to come out, and a
+# hidden "Revelation" there promised a stage the story does not have.
 ALWAYS_SPOILER_STAGES = ("revelation", "resolution")
 
 
-def _stages(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[StageShown, ...]:
+def _no_infidelity(axes: tuple[AxisShown, ...]) -> bool:
+    return any(a.key == "centrality" and not a.hidden and [v.key for v in a.values] == ["none"] for a in axes)
+
+
+def _stages(title: Title, visibility: Visibility, reveal: Reveal, *, placeholders: bool) -> tuple[StageShown, ...]:
     rows = {row.stage: row for row in title.stages.all()}
     result = []
     for order, key in enumerate(STAGE_ORDER):
@@ -245,7 +251,7 @@ def _stages(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[Stage
         if key in ALWAYS_SPOILER_STAGES and level == "none":
             level = "major"  # the revelation and the resolution are spoilers whatever a row says
         visible = policies.stage_shown(visibility, reveal, stage=key, level=level)
-        if row is None and visible:
+        if row is None and (visible or not placeholders):
             continue
         if key in ALWAYS_SPOILER_STAGES and not visible:
             level = "major"  # hidden, a minor row must read as a missing one does: its level would tell them apart
@@ -299,7 +305,7 @@ def title_detail(
         tags=tuple(t for t in tags if t.category != "content-warning"),
         warnings=tuple(t for t in tags if t.category == "content-warning"),
         hidden_tag_count=hidden_tags,
-        stages=_stages(title, visibility, reveal),
+        stages=_stages(title, visibility, reveal, placeholders=not _no_infidelity(axes)),
         reveal=reveal,
         sources=tuple(sources),
     )

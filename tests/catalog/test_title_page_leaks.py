@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.test import Client
 
 from shuraba.catalog import services
 from shuraba.catalog.models import Title, TitleTag
 from shuraba.taxonomy.models import Tag
+
+
+@pytest.fixture
+def ntr_title(db: None) -> Title:
+    """A visible story built on infidelity (centrality incidental or more) with an ending and a resolution:
+    where a missing revelation must read as a hidden one."""
+    title = (
+        Title.objects.filter(content_rating="teen", stages__stage="resolution", axis_values__axis__key="ending")
+        .filter(axis_values__axis__key="centrality", axis_values__value__rank__gte=1, chapters__gte=4)
+        .order_by("slug")
+        .first()
+    )
+    assert title is not None
+    return title
 
 
 def _page(client: Client, title: Title) -> str:
@@ -23,9 +38,8 @@ def _revelation(client: Client, title: Title) -> dict[str, object]:
     return next(s for s in stages if s["key"] == "revelation")
 
 
-def test_a_hidden_minor_revelation_stage_reads_exactly_like_a_missing_one(
-    unverified: Client, open_title: Title
-) -> None:
+def test_a_hidden_minor_revelation_stage_reads_exactly_like_a_missing_one(unverified: Client, ntr_title: Title) -> None:
+    open_title = ntr_title
     services.title_stage_remove(title=open_title, stage="revelation", source="editor")
     missing_page, missing_api = _page(unverified, open_title), _revelation(unverified, open_title)
     services.title_stage_set(
@@ -61,3 +75,21 @@ def test_the_browse_note_says_an_ending_filter_shows_which_titles_have_that_endi
     text = " ".join(h["why"] for h in note)
     assert "no count gives" not in text
     assert "filtering on one ending shows which titles have it" in text
+
+
+def test_a_story_where_no_partner_strays_shows_no_revelation_it_does_not_have(unverified: Client) -> None:
+    """Centrality "none" (never a spoiler): a missing revelation is no secret, so no hidden placeholder for it;
+    a stage the story has still reads as hidden."""
+    title = Title.objects.get(slug="the-persimmon-tree-letters")  # centrality none; no revelation stage
+    assert not title.stages.filter(stage="revelation").exists()
+    page = _page(unverified, title)
+    assert 'id="stage-revelation"' not in page
+    assert 'id="stage-resolution"' in page  # it has one, and it stays hidden
+    assert "spoiler hidden" in page
+
+
+def test_in_a_story_built_on_infidelity_a_missing_revelation_still_reads_as_hidden(
+    unverified: Client, ntr_title: Title
+) -> None:
+    services.title_stage_remove(title=ntr_title, stage="revelation", source="editor")
+    assert 'id="stage-revelation"' in _page(unverified, ntr_title)
