@@ -26,7 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
     _no_params(request)
     visibility = visibility_from_request(request)
     newest = title_search(visibility=visibility, query=SearchQuery(sort="year", per_page=6), facets=False)
-    gentle_query = SearchQuery.build(ranges={"intensity": Range(None, 2)}, sort="score", per_page=6)
+    # Starting points into the genre: stories with infidelity in them (a drama without it starts nothing).
+    gentle_query = SearchQuery.build(
+        ranges={"intensity": Range(None, 2), "centrality": Range(1, None)}, sort="score", per_page=6
+    )
     gentle = title_search(visibility=visibility, query=gentle_query, facets=False)
     return render(
         request,
