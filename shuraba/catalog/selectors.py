@@ -125,6 +125,13 @@ class TitleDetail:
     stages: tuple[StageShown, ...]
     reveal: Reveal
     sources: tuple[str, ...] = field(default_factory=tuple)
+    hidden_warning_count: int = 0  # of hidden_tag_count, the content warnings
+
+    @property
+    def warning_axes(self) -> tuple[AxisShown, ...]:
+        """The profile axes that are warnings (consent), with values, where this viewer sees them: the content
+        warnings list names them beside the warning tags."""
+        return tuple(a for a in self.axes if a.warning and not a.hidden and a.values)
 
     @property
     def has_hidden(self) -> bool:
@@ -217,18 +224,20 @@ def _axes(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[AxisSho
     return tuple(shown)
 
 
-def _tags(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[list[TagShown], int]:
-    shown, hidden = [], 0
+def _tags(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[list[TagShown], int, int]:
+    """The tags this viewer sees; how many are hidden as spoilers, and how many of those are warnings."""
+    shown, hidden, hidden_warnings = [], 0, 0
     for row in title.title_tags.all():
         if not policies.tag_shown(visibility, reveal, level=row.spoiler):
             hidden += 1
+            hidden_warnings += row.tag.category.key == "content-warning"
             continue
         shown.append(
             TagShown(
                 row.tag.slug, row.tag.name, row.tag.category.key, row.relevance, row.spoiler, row.severity, row.source
             )
         )
-    return shown, hidden
+    return shown, hidden, hidden_warnings
 
 
 # Stages whose mere absence could hint at the ending ("the truth never comes out") stay hidden even
@@ -287,7 +296,7 @@ def title_detail(
     *, visibility: Visibility, reveal: Reveal, slug: str | None = None, pk: int | None = None
 ) -> TitleDetail:
     title = _title_get(visibility, slug=slug, pk=pk)
-    tags, hidden_tags = _tags(title, visibility, reveal)
+    tags, hidden_tags, hidden_warnings = _tags(title, visibility, reveal)
     axes = _axes(title, visibility, reveal)
     # Only the sources of facts this viewer sees: one that gave only a hidden fact would say a fact is hidden.
     sources = sorted({v.source for a in axes for v in a.values} | {t.source for t in tags})
@@ -305,6 +314,7 @@ def title_detail(
         tags=tuple(t for t in tags if t.category != "content-warning"),
         warnings=tuple(t for t in tags if t.category == "content-warning"),
         hidden_tag_count=hidden_tags,
+        hidden_warning_count=hidden_warnings,
         stages=_stages(title, visibility, reveal, placeholders=not _no_infidelity(axes)),
         reveal=reveal,
         sources=tuple(sources),

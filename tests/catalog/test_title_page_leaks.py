@@ -93,3 +93,21 @@ def test_in_a_story_built_on_infidelity_a_missing_revelation_still_reads_as_hidd
 ) -> None:
     services.title_stage_remove(title=ntr_title, stage="revelation", source="editor")
     assert 'id="stage-revelation"' in _page(unverified, ntr_title)
+
+
+def test_content_warnings_name_consent_and_say_how_many_are_hidden_as_spoilers(
+    unverified: Client, ntr_title: Title
+) -> None:
+    consent = ntr_title.axis_values.filter(axis__key="consent").select_related("value")
+    assert consent.exists()
+    warning = Tag.objects.filter(category__key="content-warning").exclude(title_tags__title=ntr_title).first()
+    assert warning is not None
+    services.title_tag_set(title=ntr_title, tag_slug=warning.slug, relevance=70, spoiler="major", source="editor")
+    page = _page(unverified, ntr_title)
+    listed = page.split('id="warnings"', 1)[1].split("<h2", 1)[0]
+    for row in consent:
+        assert f"Consent: {row.value.label}</a>" in listed
+    assert warning.name not in listed
+    assert "1 more warning is a spoiler and hidden" in listed
+    revealed = unverified.get(f"/titles/{ntr_title.slug}/?reveal=tags").content.decode()
+    assert warning.name in revealed.split('id="warnings"', 1)[1].split("<h2", 1)[0]

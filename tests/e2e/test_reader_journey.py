@@ -99,7 +99,7 @@ def test_reader_follows_guide_to_a_title_reveals_its_ending_and_unlocks_explicit
     expect(cards.first).to_be_visible()
     assert cards.count() > 0
     for i in range(cards.count()):
-        expect(cards.nth(i).locator(".badge", has_text=re.compile(r"^netorare$"))).to_have_count(1)
+        expect(cards.nth(i).locator(".badge", has_text=re.compile(r"^subgenre: netorare$"))).to_have_count(1)
     screenshot(page, "04-browse-netorare")
 
     # Browse → a title card (the first one whose formula records a resolution stage).
