@@ -122,14 +122,29 @@ def _url(query: SearchQuery, page: int) -> str:
     return "?" + urlencode(query_params(query, page=page))
 
 
+def _searched(visibility: Visibility, params: dict[str, list[str]]) -> tuple[SearchPage, BadQuery | None]:
+    """The search of the URL's parameters; a wrong one (a year "abc", a page past the last) is left out and
+    named, and the rest searched, so the page keeps the form and every other filter (with JavaScript on, the
+    400 used to vanish; without, the error page lost the form)."""
+    error: BadQuery | None = None
+    for _ in range(len(params) + 1):
+        try:
+            page = title_search_params(visibility=visibility, params=params)
+            if page.query.page > page.pages:
+                raise BadQuery("page", f"page {page.query.page} is past the last page ({page.pages})")
+            return page, error
+        except BadQuery as exc:
+            error = error or exc
+            params = {k: v for k, v in params.items() if k != exc.param} if exc.param in params else {}
+    return title_search_params(visibility=visibility, params={}), error
+
+
 @require_safe
 @vary_on_headers("HX-Request")  # one URL, two bodies: the full page, or htmx's results fragment
 def browse(request: HttpRequest) -> HttpResponse:
     visibility = visibility_from_request(request)
-    page = title_search_params(visibility=visibility, params=request_params(request))
+    page, error = _searched(visibility, request_params(request))
     query = page.query
-    if query.page > page.pages:
-        raise BadQuery("page", f"page {query.page} is past the last page ({page.pages})")
     tag_counts = page.facets.get("tags", {})
     share_url = "/browse/" + _url(query, 1) if query.is_filtered() else "/browse/"
     context = {
@@ -154,7 +169,10 @@ def browse(request: HttpRequest) -> HttpResponse:
         "share_url": share_url,
         "text_url": "/browse/?" + urlencode({"query": page.text}) if page.text else "",
     }
+    context["error"] = error
     if getattr(request, "htmx", False):
+        if error is not None:  # 422: htmx swaps it in (base.html's responseHandling); the address stays as typed
+            return render(request, "search/_results.html", context, status=422)
         # The address bar gets the canonical, shareable URL rather than every empty form field.
         return push_url(render(request, "search/_results.html", context), share_url)
-    return render(request, "search/browse.html", context)
+    return render(request, "search/browse.html", context, status=400 if error else 200)

@@ -54,3 +54,13 @@ def test_the_same_on_a_phone(chromium: Browser, live_site: str) -> None:
         _walk(context.new_page())
     finally:
         context.close()
+
+
+def test_a_wrong_year_shows_its_error_in_place_with_javascript_on(browser_page: Page) -> None:
+    page = browser_page
+    page.goto("/browse/?subgenre=revenge")
+    page.locator("form.filters input[name=year_min]").fill("abc")
+    page.locator("form.filters input[name=year_min]").press("Enter")
+    expect(page.locator("#browse-error")).to_contain_text("year_min")
+    expect(page.locator("#browse-error")).to_contain_text("Searched without it.")
+    expect(_box(page, "subgenre", "revenge")).to_be_checked()

@@ -57,3 +57,32 @@ def test_a_gated_rating_asked_for_in_the_url_keeps_its_checkbox(unverified: Clie
 def test_each_exclude_box_is_named_for_what_it_excludes(unverified: Client) -> None:
     html = unverified.get("/browse/").content.decode()
     assert 'aria-label="exclude Netorare"' in html
+
+
+def test_a_wrong_value_is_named_beside_the_form_and_the_other_filters_stay(unverified: Client) -> None:
+    response = unverified.get("/browse/", {"year_min": "abc", "subgenre": "revenge"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<form id="filters" class="filters"' in html  # the form, not an error page without it
+    assert 'role="alert" id="browse-error"' in html
+    assert "<strong>year_min</strong>" in html
+    assert "Searched without it." in html
+    assert 'name="subgenre" value="revenge" checked' in html  # the rest of the search is kept
+    assert 'id="count-subgenre-revenge"' in html
+
+
+def test_with_htmx_the_error_comes_as_a_422_fragment_that_htmx_swaps_in(unverified: Client) -> None:
+    response = unverified.get("/browse/", {"year_min": "abc"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422  # base.html's responseHandling swaps 422 (and drops other 4xx)
+    html = response.content.decode()
+    assert "<form" not in html
+    assert 'role="alert" id="browse-error"' in html
+    assert "HX-Push-Url" not in response
+
+
+def test_a_page_past_the_last_says_so_and_shows_the_first(unverified: Client) -> None:
+    response = unverified.get("/browse/", {"page": "999"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<strong>page</strong>: page 999 is past the last page" in html
+    assert 'class="card"' in html
