@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "shuraba.search",
     "shuraba.importers",
     "shuraba.library",
+    "shuraba.reviews",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +333,35 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LIBRARY_IMPORT_MAX_BYTES = 20_000_000
 # Unmatched imported entries with a MAL or AniList id may be fetched from that catalog on a reader's request.
 LIBRARY_FETCH_MISSING = _env_bool("SHURABA_LIBRARY_FETCH_MISSING", default=False)
+
+# Reviews: a reader's review is published at once only when their account is at least this many days old and
+# an editor has approved one of their reviews before (editors' own: always); otherwise it waits in the queue.
+REVIEW_TRUST_DAYS = env_int(
+    "SHURABA_REVIEW_TRUST_DAYS", os.environ.get("SHURABA_REVIEW_TRUST_DAYS"), default=7, lowest=0, highest=3650
+)
+# Rate limits on readers' review writes (counted in the database, so every worker agrees): review writes
+# (new or edited) per hour, reports per day, helpfulness votes per hour.
+REVIEW_WRITES_PER_HOUR = env_int(
+    "SHURABA_REVIEW_WRITES_PER_HOUR",
+    os.environ.get("SHURABA_REVIEW_WRITES_PER_HOUR"),
+    default=10,
+    lowest=1,
+    highest=10_000,
+)
+REVIEW_REPORTS_PER_DAY = env_int(
+    "SHURABA_REVIEW_REPORTS_PER_DAY",
+    os.environ.get("SHURABA_REVIEW_REPORTS_PER_DAY"),
+    default=20,
+    lowest=1,
+    highest=10_000,
+)
+REVIEW_VOTES_PER_HOUR = env_int(
+    "SHURABA_REVIEW_VOTES_PER_HOUR",
+    os.environ.get("SHURABA_REVIEW_VOTES_PER_HOUR"),
+    default=200,
+    lowest=1,
+    highest=100_000,
+)
 
 AXES_FAILURE_LIMIT = env_int(
     "SHURABA_LOGIN_FAILURE_LIMIT", os.environ.get("SHURABA_LOGIN_FAILURE_LIMIT"), default=5, lowest=1, highest=1000

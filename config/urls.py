@@ -10,6 +10,7 @@ from shuraba.core import views as core
 from shuraba.editorial import views as editorial
 from shuraba.library import profile_views as library_profile
 from shuraba.library import views as library
+from shuraba.reviews import views as reviews
 from shuraba.search import views as search
 
 urlpatterns = [
@@ -22,6 +23,19 @@ urlpatterns = [
     path("taxonomy/<slug:key>/", editorial.taxonomy_axis, name="taxonomy-axis"),
     path("browse/", search.browse, name="browse"),
     path("titles/<slug:slug>/", catalog.title_detail, name="title-detail"),
+    path("titles/<slug:slug>/reviews/", reviews.title_reviews, name="title-reviews"),
+    path("titles/<slug:slug>/review/", reviews.review_write, name="review-write"),
+    path("reviews/", reviews.reviews_index, name="reviews"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review-detail"),
+    path("reviews/<int:pk>/blocks/<int:number>/", reviews.review_block, name="review-block"),
+    path("reviews/<int:pk>/helpful/", reviews.review_helpful, name="review-helpful"),
+    path("reviews/<int:pk>/report/", reviews.review_report, name="review-report"),
+    path("reviews/<int:pk>/delete/", reviews.review_delete, name="review-delete"),
+    path("reviews/<int:pk>/history/", reviews.review_history, name="review-history"),
+    path("moderation/", reviews.moderation, name="moderation"),
+    path("moderation/log/", reviews.moderation_log, name="moderation-log"),
+    path("moderation/reviews/<int:pk>/", reviews.moderation_review, name="moderation-review"),
+    path("moderation/reports/<int:pk>/", reviews.moderation_report, name="moderation-report"),
     path("age-gate/", accounts.age_gate, name="age-gate"),
     path("settings/", accounts.reader_settings, name="settings"),
     path("settings/avoid/", accounts.avoid_rules, name="avoid-rules"),

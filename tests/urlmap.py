@@ -28,6 +28,10 @@ NOT_WALKED = {
     "library-entry",  # the library's writes take POST
     "library-settings",
     "library-resolve",
+    "review-helpful",  # the reviews' writes take POST
+    "review-delete",
+    "moderation-review",
+    "moderation-report",
 }
 OPEN_SAMPLE_SLUG = "a-ferry-song-for-two"  # a teen-rated sample title: every viewer may see it
 # Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
@@ -40,7 +44,15 @@ SIGNED_IN_ONLY = {
     "library",
     "library-edit",
     "library-import",
+    "review-write",
+    "review-report",
+    "review-history",
+    "moderation",
+    "moderation-log",
 }
+# Of those, the pages that are not every reader's: a review's history (its writer's and the editors') and
+# moderation (the editors'): a reader who is signed in gets a 404.
+NOT_EVERY_READERS = {"review-history", "moderation", "moderation-log"}
 
 # The signed-in reader's API: a visitor is answered 401 in JSON (an API does not redirect to a page).
 # Pattern -> the method it is walked with, its one URL.
@@ -52,6 +64,11 @@ SIGNED_IN_API = {
     "api-1:library_export_json": ("get", "/api/v1/me/library/export.json"),
     "api-1:entry_update": ("patch", "/api/v1/me/library/no-such-title"),
     "api-1:entry_delete": ("delete", "/api/v1/me/library/no-such-title"),
+    "api-1:review_create": ("post", f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/reviews"),
+    "api-1:review_update": ("patch", "/api/v1/reviews/1"),
+    "api-1:review_delete": ("delete", "/api/v1/reviews/1"),
+    "api-1:review_helpful": ("put", "/api/v1/reviews/1/helpful"),
+    "api-1:review_report": ("post", "/api/v1/reviews/1/reports"),
 }
 
 
@@ -77,6 +94,11 @@ def signed_in_urls() -> dict[str, list[str]]:
         "library": ["/library/", "/library/?sort=score&status=reading&status=completed", "/library/?hidden=yes"],
         "library-edit": [f"/library/titles/{OPEN_SAMPLE_SLUG}/"],
         "library-import": ["/library/import/"],
+        "review-write": [f"/titles/{OPEN_SAMPLE_SLUG}/review/"],
+        "review-report": [f"/reviews/{_walk_reviews()[0]}/report/"],
+        "review-history": [f"/reviews/{_walk_reviews()[0]}/history/"],
+        "moderation": ["/moderation/"],
+        "moderation-log": ["/moderation/log/"],
     }
 
 
@@ -102,11 +124,64 @@ def _walk_reader() -> str:
     return f"/u/{WALK_READER}/"
 
 
+WALK_REVIEW_SPOILER = "The walk's review gives its ending away here."
+
+
+def _walk_reviews() -> tuple[int, int]:
+    """Two published reviews by the walk reader, each with a spoiler block: of an open title and of one
+    behind the age gate (the walks check the second is nowhere for an unverified visitor)."""
+    from shuraba.reviews.models import Review  # noqa: PLC0415 (urlmap is imported before the apps are ready)
+
+    user, _ = User.objects.get_or_create(username=WALK_READER)
+    now = timezone.now()
+    ids = []
+    for title in (Title.objects.get(slug=OPEN_SAMPLE_SLUG), Title.objects.filter(content_rating="explicit")[0]):
+        body = f"A careful review.\n\n:::spoiler resolution ch. 5\n{WALK_REVIEW_SPOILER}\n:::"
+        defaults = {
+            "score": 7,
+            "verdict": "mixed",
+            "body": body,
+            "state": "published",
+            "created_at": now,
+            "updated_at": now,
+            "published_at": now,
+        }
+        review, _ = Review.objects.get_or_create(user=user, title=title, defaults=defaults)
+        ids.append(review.pk)
+    return ids[0], ids[1]
+
+
+def gated_urls() -> set[str]:
+    """URLs about a title behind the age gate whose address does not end in its slug: 404 when gated."""
+    gated_review = _walk_reviews()[1]
+    gated = Title.objects.filter(content_rating="explicit")[0].slug
+    return {
+        f"/reviews/{gated_review}/",
+        f"/reviews/{gated_review}/blocks/1/",
+        f"/titles/{gated}/reviews/",
+        f"/api/v1/reviews/{gated_review}",
+        f"/api/v1/titles/{gated}/reviews",
+    }
+
+
 def concrete_urls() -> dict[str, list[str]]:
     """Pattern name -> URLs to visit, covering every title, tag, axis and guide page."""
     titles = list(Title.objects.order_by("pk"))
     profile = _walk_reader()
+    open_review, gated_review = _walk_reviews()
+    gated = Title.objects.filter(content_rating="explicit")[0].slug
     return {
+        "title-reviews": [
+            f"/titles/{OPEN_SAMPLE_SLUG}/reviews/",
+            f"/titles/{gated}/reviews/",
+            f"/titles/{OPEN_SAMPLE_SLUG}/reviews/?sort=newest&page=1",
+        ],
+        "reviews": ["/reviews/", "/reviews/?picks=1", "/reviews/?page=1"],
+        "review-detail": [f"/reviews/{open_review}/", f"/reviews/{gated_review}/"],
+        "review-block": [f"/reviews/{gated_review}/blocks/1/"],
+        "api-1:title_reviews": [f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/reviews", f"/api/v1/titles/{gated}/reviews"],
+        "api-1:reviews_recent": ["/api/v1/reviews", "/api/v1/reviews?picks=true"],
+        "api-1:review_get": [f"/api/v1/reviews/{open_review}", f"/api/v1/reviews/{gated_review}"],
         "home": ["/"],
         "guide": ["/guide/"],
         "guide-page": [f"/guide/{p.slug}/" for p in GuidePage.objects.all()],

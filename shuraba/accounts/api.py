@@ -7,17 +7,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
-from ninja.utils import check_csrf
 
 from shuraba.accounts import services
+from shuraba.accounts.apikit import api_csrf_check
 from shuraba.accounts.rules import AvoidRule, RuleSet, rules_body_read
 from shuraba.catalog.schemas import ErrorOut
 from shuraba.core.errors import BadQuery
 
 router = Router(tags=["me"])
-# Every session write over the API refuses a request without the token in these words.
-CSRF_FAILED = "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header"
 
 
 class RuleOut(Schema):
@@ -68,8 +65,7 @@ def avoid_rules_put(request: HttpRequest) -> dict[str, Any]:
     """Replace every rule and preset at once. A session write: send the `csrftoken` cookie's value in an
     `X-CSRFToken` header. A rule that does not read answers 400 naming the rule, the word and its position
     (with the closest valid names), and nothing is saved."""
-    if check_csrf(request) is not None:
-        raise HttpError(403, CSRF_FAILED)
+    api_csrf_check(request)
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, a 5,000-digit number, nested too deep

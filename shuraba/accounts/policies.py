@@ -411,3 +411,36 @@ def card_tag_shown(*, level: str, warning: bool) -> bool:
     """May a tag appear on a title's card? Cards are shared by every viewer: only what PUBLIC may see,
     and no content warnings (they have their own place on the title page)."""
     return not warning and PUBLIC.assignment_shown(level)
+
+
+# --- spoiler blocks in readers' text (reviews) ----------------------------------------------------
+
+# A spoiler block tagged with a stage is as much a spoiler as that stage's facts; one without a stage
+# may give away anything, so it counts as major.
+_BLOCK_STAGE_LEVEL = {"relationship": "minor", "third-party": "minor", "drift": "minor"}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a signed-in reader has read one title (their library entry; nothing shelved: chapter 0)."""
+
+    chapters_read: int = 0
+    finished: bool = False
+
+
+def block_level(stage: str | None) -> str:
+    return _BLOCK_STAGE_LEVEL.get(stage or "", SPOILER_AXIS_LEVEL)
+
+
+def block_shown(
+    visibility: Visibility, reveal: Reveal, *, progress: Progress | None, stage: str | None, chapter: int | None
+) -> bool:
+    """Is a spoiler block in a reader's text shown unfolded? To a signed-in reader who has read that far
+    (finished the title, or read up to the block's chapter), or whose spoiler setting or reveal for this
+    title shows its stage. An anonymous visitor (`progress` None) sees every block folded until they open it.
+    `chapter` is the block's own, or the writer's progress when the block names none (None: unknown)."""
+    if progress is None:
+        return False
+    if progress.finished or (chapter is not None and progress.chapters_read >= chapter):
+        return True
+    return spoiler_shown(visibility, reveal, level=block_level(stage), token=stage or REVEAL_ALL)

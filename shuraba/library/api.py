@@ -10,7 +10,6 @@ own checks), so the OpenAPI documentation of those is written out in `schemas.py
 
 from __future__ import annotations
 
-import json
 from io import BytesIO
 from typing import Any
 
@@ -23,9 +22,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.http import content_disposition_header
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.utils import check_csrf
 
-from shuraba.accounts.api import CSRF_FAILED
+from shuraba.accounts.apikit import api_csrf_check, api_reader, api_writer, json_object
 from shuraba.accounts.models import User
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.models import Title
@@ -54,21 +52,11 @@ WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
 
 
 def _reader(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise HttpError(401, SIGN_IN)
-    return user
-
-
-def _csrf_check(request: HttpRequest) -> None:
-    if check_csrf(request) is not None:
-        raise HttpError(403, CSRF_FAILED)
+    return api_reader(request, sign_in=SIGN_IN)
 
 
 def _writer(request: HttpRequest) -> User:
-    user = _reader(request)
-    _csrf_check(request)
-    return user
+    return api_writer(request, sign_in=SIGN_IN)
 
 
 def _title(request: HttpRequest, slug: object) -> Title:
@@ -137,13 +125,7 @@ def _attachment(filename: str) -> str:
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    try:
-        body = json.loads(request.body or b"null")
-    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, a 5,000-digit number, nested too deep
-        raise BadQuery("body", f"the body is not JSON this API reads ({exc.__class__.__name__})") from exc
-    if not isinstance(body, dict):
-        raise BadQuery("body", 'a JSON object of the entry\'s fields, such as {"status": "reading"}')
-    return body
+    return json_object(request, example='{"status": "reading"}')
 
 
 @router.get(
@@ -314,7 +296,7 @@ def _upload(request: HttpRequest) -> tuple[bytes, str]:
         upload = request.FILES.get(UPLOAD_FIELD)
     except (MultiPartParserError, SuspiciousOperation) as exc:
         raise BadQuery(UPLOAD_FIELD, f"the body does not read as multipart/form-data ({exc}). {NO_FILE}") from exc
-    _csrf_check(request)
+    api_csrf_check(request)
     if upload is None:
         raise BadQuery(UPLOAD_FIELD, NO_FILE)
     try:

@@ -36,6 +36,11 @@ def test_every_endpoint_is_documented(db: None) -> None:
         "/api/v1/me/library/export.xml",
         "/api/v1/me/library/export.json",
         "/api/v1/me/library/{slug}",
+        "/api/v1/titles/{slug}/reviews",
+        "/api/v1/reviews",
+        "/api/v1/reviews/{review_id}",
+        "/api/v1/reviews/{review_id}/helpful",
+        "/api/v1/reviews/{review_id}/reports",
     }
     for operations in paths.values():
         for operation in operations.values():

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
-from shuraba.accounts.api import CSRF_FAILED
+from shuraba.accounts.apikit import CSRF_FAILED
 from shuraba.accounts.models import User
 from shuraba.accounts.rules import rules_parse
 from shuraba.catalog.models import Title

@@ -1,0 +1,34 @@
+"""`{% title_reviews_section title_id slug %}`: a title page's reviews: the scores, the viewer's own review
+(in any state), the most helpful few and the way to the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+
+from shuraba.catalog.models import Title
+from shuraba.reviews import charts, selectors
+from shuraba.reviews.readers import reading_of
+
+register = template.Library()
+ON_TITLE_PAGE = 3
+
+
+@register.inclusion_tag("reviews/_title_section.html", takes_context=True)
+def title_reviews_section(context: template.Context, title_id: int, slug: str) -> dict[str, Any]:
+    request: HttpRequest | None = context.get("request")
+    if request is None:
+        return {"shown": False}
+    title = Title(pk=title_id, slug=slug)  # the title page has shown it: only its key is needed
+    listing = selectors.title_reviews(title=title, reading=reading_of(request, title_id=title_id, slug=slug))
+    return {
+        "shown": True,
+        "user": context.get("user"),
+        "csrf_token": context.get("csrf_token"),
+        "slug": slug,
+        "listing": listing,
+        "top": listing.reviews[:ON_TITLE_PAGE],
+        "histogram": charts.score_histogram_svg(listing.summary) if listing.summary.count else "",
+    }
