@@ -87,6 +87,10 @@ class ReviewShown:
     edited: bool
 
     @property
+    def dimensions_given(self) -> tuple[tuple[str, str, int | None], ...]:
+        return tuple(d for d in self.dimensions if d[2] is not None)
+
+    @property
     def folded_count(self) -> int:
         return sum(1 for b in self.blocks if b.folded)
 

@@ -205,9 +205,9 @@ def review_approve(*, editor: User, review: Review) -> Review:
     if review.state == State.PUBLISHED:
         raise ReviewRefused(409, "this review is already published")
     now = timezone.now()
-    review.state, review.rejection_reason, review.updated_at = State.PUBLISHED, "", now
+    review.state, review.rejection_reason = State.PUBLISHED, ""
     review.published_at = review.published_at or now
-    review.save(update_fields=["state", "rejection_reason", "published_at", "updated_at"])
+    review.save(update_fields=["state", "rejection_reason", "published_at"])
     _log(review, actor=editor, action=Action.APPROVED)
     return review
 
@@ -219,8 +219,7 @@ def review_reject(*, editor: User, review: Review, reason: str) -> Review:
     if not reason.strip():
         raise ReviewRefused(400, "say why, in words the writer will read")
     review.state, review.rejection_reason, review.editor_pick = State.REJECTED, reason.strip(), False
-    review.updated_at = timezone.now()
-    review.save(update_fields=["state", "rejection_reason", "editor_pick", "updated_at"])
+    review.save(update_fields=["state", "rejection_reason", "editor_pick"])
     ReviewReport.objects.filter(review=review, state=ReportState.OPEN).update(state=ReportState.UPHELD)
     _log(review, actor=editor, action=Action.REJECTED, reason=review.rejection_reason)
     return review

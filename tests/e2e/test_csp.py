@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 PER_PATTERN = 4  # distinct URLs visited per URL pattern: enough for every template and its variants
 NOT_PAGES = {"healthz", "api-1:openapi-json", "api-1:titles_list", "api-1:title_by_id", "api-1:title_by_slug"}
 NOT_PAGES |= {"api-1:taxonomy", "api-1:search", "api-1:avoid_rules_get", "api-1:avoid_rules_put"}
+NOT_PAGES |= {"api-1:title_reviews", "api-1:reviews_recent", "api-1:review_get"}
 # Downloads, and allauth's pages that only a mailed key, a signed-in reader or a finished flow reaches.
 NOT_PAGES |= {"avoid-rules-export", "settings-export", *SIGNED_IN_ONLY, *SIGNED_IN_API}
 NOT_PAGES |= {
@@ -32,6 +33,8 @@ NOT_PAGES |= {
 # A reader's profile and shared entries: the served site has no readers, so no link reaches them
 # (tests/library/test_profile.py checks that they carry no inline style or script).
 NOT_PAGES |= {"profile", "entry-shared"}
+# Nor reviews: a review's own page and its spoiler blocks are checked under the CSP by the reviews journey.
+NOT_PAGES |= {"review-detail", "review-block"}
 PAGES = {name for name, _ in url_patterns()} - NOT_PAGES
 # Registered before any page script runs; a violation anywhere in the page's life lands in window.__csp.
 LISTEN = """
