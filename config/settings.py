@@ -339,6 +339,14 @@ LIBRARY_FETCH_MISSING = _env_bool("SHURABA_LIBRARY_FETCH_MISSING", default=False
 REVIEW_TRUST_DAYS = env_int(
     "SHURABA_REVIEW_TRUST_DAYS", os.environ.get("SHURABA_REVIEW_TRUST_DAYS"), default=7, lowest=0, highest=3650
 )
+# Community classification votes (reviews/consensus.py): a ballot counts once its account is this many days
+# old, and nothing is decided below this many eligible voters on an axis.
+VOTE_ACCOUNT_DAYS = env_int(
+    "SHURABA_VOTE_ACCOUNT_DAYS", os.environ.get("SHURABA_VOTE_ACCOUNT_DAYS"), default=7, lowest=0, highest=3650
+)
+VOTE_MIN_VOTERS = env_int(
+    "SHURABA_VOTE_MIN_VOTERS", os.environ.get("SHURABA_VOTE_MIN_VOTERS"), default=5, lowest=1, highest=10_000
+)
 # Rate limits on readers' review writes (counted in the database, so every worker agrees): review writes
 # (new or edited) per hour, reports per day, helpfulness votes per hour.
 REVIEW_WRITES_PER_HOUR = env_int(

@@ -25,6 +25,7 @@ urlpatterns = [
     path("titles/<slug:slug>/", catalog.title_detail, name="title-detail"),
     path("titles/<slug:slug>/reviews/", reviews.title_reviews, name="title-reviews"),
     path("titles/<slug:slug>/review/", reviews.review_write, name="review-write"),
+    path("titles/<slug:slug>/votes/", reviews.title_vote, name="title-vote"),
     path("reviews/", reviews.reviews_index, name="reviews"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review-detail"),
     path("reviews/<int:pk>/blocks/<int:number>/", reviews.review_block, name="review-block"),

@@ -29,6 +29,7 @@ NOT_WALKED = {
     "library-settings",
     "library-resolve",
     "review-helpful",  # the reviews' writes take POST
+    "title-vote",
     "review-delete",
     "moderation-review",
     "moderation-report",
@@ -69,6 +70,7 @@ SIGNED_IN_API = {
     "api-1:review_delete": ("delete", "/api/v1/reviews/1"),
     "api-1:review_helpful": ("put", "/api/v1/reviews/1/helpful"),
     "api-1:review_report": ("post", "/api/v1/reviews/1/reports"),
+    "api-1:title_vote": ("put", f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/votes/subgenre"),
 }
 
 
@@ -161,6 +163,7 @@ def gated_urls() -> set[str]:
         f"/titles/{gated}/reviews/",
         f"/api/v1/reviews/{gated_review}",
         f"/api/v1/titles/{gated}/reviews",
+        f"/api/v1/titles/{gated}/votes",
     }
 
 
@@ -181,6 +184,7 @@ def concrete_urls() -> dict[str, list[str]]:
         "review-block": [f"/reviews/{gated_review}/blocks/1/"],
         "api-1:title_reviews": [f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/reviews", f"/api/v1/titles/{gated}/reviews"],
         "api-1:reviews_recent": ["/api/v1/reviews", "/api/v1/reviews?picks=true"],
+        "api-1:title_votes": [f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/votes", f"/api/v1/titles/{gated}/votes"],
         "api-1:review_get": [f"/api/v1/reviews/{open_review}", f"/api/v1/reviews/{gated_review}"],
         "home": ["/"],
         "guide": ["/guide/"],

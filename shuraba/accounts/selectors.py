@@ -16,6 +16,7 @@ from shuraba.accounts.rules import RULES_FILE_FORMAT
 from shuraba.accounts.services import SESSION_REVEALS_MAX
 from shuraba.catalog.models import Title
 from shuraba.library.selectors import library_export
+from shuraba.reviews.selectors import reviews_export
 
 EXPORT_FORMAT = "shuraba-account-export/1"
 
@@ -58,7 +59,7 @@ def account_export(*, user: User, visibility: Visibility) -> dict[str, Any]:
 
 def export_sections(*, user: User, visibility: Visibility) -> dict[str, Any]:
     """The export's top-level sections, one key per kind of reader data. A new kind adds its key here
-    (later reviews). `avoid_rules` is the same shape as the rules file of /settings/avoid/export.json, so
+     `avoid_rules` is the same shape as the rules file of /settings/avoid/export.json, so
     it can be imported there as it is; `library` is /api/v1/me/library/export.json (entries for titles
     behind the reader's age gate are counted in `left_out`, not named)."""
     stored = ReaderRules.objects.filter(user=user).first()
@@ -85,6 +86,7 @@ def export_sections(*, user: User, visibility: Visibility) -> dict[str, Any]:
             "updated_at": _iso(stored.updated_at) if stored else None,
         },
         "library": library_export(user=user, visibility=visibility).as_json(),
+        "reviews": reviews_export(user=user, visibility=visibility),
     }
 
 

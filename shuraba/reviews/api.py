@@ -19,11 +19,11 @@ from shuraba.catalog.models import Title
 from shuraba.catalog.schemas import ErrorOut
 from shuraba.catalog.selectors import TitleNotFound
 from shuraba.core.errors import BadQuery
-from shuraba.reviews import schemas, selectors, services
+from shuraba.reviews import schemas, selectors, services, votes
 from shuraba.reviews.forms import WRITABLE, ReportForm, ReviewForm, form_errors
 from shuraba.reviews.models import DIMENSION_KEYS, SCORE_MIN, Review
 from shuraba.reviews.readers import reading_of, signed_in
-from shuraba.reviews.schemas import RecentOut, ReviewOut, TitleReviewsOut
+from shuraba.reviews.schemas import RecentOut, ReviewOut, TitleReviewsOut, VotesOut
 from shuraba.reviews.selectors import OPEN_ALL, Reading, ReviewShown, ScoreSummary
 
 router = Router(tags=["reviews"])
@@ -299,3 +299,59 @@ def review_report(request: HttpRequest, review_id: int) -> Status[None]:
     except services.ReviewRefused as exc:
         raise _refused(exc) from exc
     return Status(201, None)
+
+
+# --- community classification --------------------------------------------------------------------
+
+
+def _axis_json(axis: selectors.AxisVotes) -> dict[str, Any]:
+    return {
+        "axis": axis.key,
+        "hidden": axis.hidden,
+        "voters": axis.voters,
+        "waiting": axis.waiting,
+        "counts": {key: n for key, _, n in axis.counts},
+        "consensus": list(axis.consensus),
+        "locked": axis.locked,
+        "decided_by": axis.decided_by,
+        "mine": axis.mine,
+        "may_vote": axis.may_vote,
+    }
+
+
+def _votes_json(request: HttpRequest, title: Title) -> dict[str, Any]:
+    reading = reading_of(request, title_id=title.pk, slug=title.slug)
+    axes = selectors.title_votes(title_id=title.pk, reading=reading, user=signed_in(request))
+    return {"title": title.slug, "axes": [_axis_json(a) for a in axes]}
+
+
+@router.get("/titles/{slug}/votes", response={200: VotesOut, **READ_ERRORS}, summary="Readers' classification votes")
+def title_votes(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """Per voted axis (centrality, subgenre, perspective, consent, ending): eligible voters, the count per
+    value, the community's consensus, who decided the title's value and whether an editor locked it; your own
+    ballot in `mine`. A spoiler axis you have not revealed says only `hidden: true`."""
+    _page(request, set())
+    return _votes_json(request, _title(request, slug))
+
+
+@router.put(
+    "/titles/{slug}/votes/{axis}",
+    response={200: VotesOut, **WRITE_ERRORS},
+    summary="Vote on one axis of a title",
+    openapi_extra=schemas.VOTE_BODY,
+)
+def title_vote(request: HttpRequest, slug: str, axis: str) -> dict[str, Any]:
+    """Replace your ballot on one axis: `{"values": {"revenge": 1.0, "netorare": 0.5}}` (weights 0.05-1
+    count only on subgenre; a single-valued axis takes one value; `{}` withdraws your ballot). The ending
+    takes votes only from readers whose library says they finished the title (403 otherwise)."""
+    user = api_writer(request, sign_in=SIGN_IN)
+    body = json_object(request, example='{"values": {"revenge": 1.0}}')
+    values = body.get("values")
+    if set(body) != {"values"} or not isinstance(values, dict):
+        raise BadQuery("values", 'send {"values": {"<value>": <weight>}}, {} to withdraw your ballot')
+    title = _title(request, slug)
+    try:
+        votes.vote_cast(user=user, title=title, axis_key=axis, ballot=values)
+    except services.ReviewRefused as exc:
+        raise _refused(exc) from exc
+    return _votes_json(request, title)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from shuraba.library.charts import BAR_FILL, FONT, INK, TRACK_FILL, WIDTH, _svg, columns_svg
+from shuraba.library.charts import BAR_FILL, FONT, INK, TRACK_FILL, WIDTH, _svg, bars_svg, columns_svg
 from shuraba.reviews.models import SCORE_MAX, SCORE_MIN
-from shuraba.reviews.selectors import ScoreSummary
+from shuraba.reviews.selectors import AxisVotes, ScoreSummary
 
 ROW_H, BAR_H = 28, 16
 MEAN_W = 40
@@ -51,3 +51,11 @@ def dimension_bars_svg(summary: ScoreSummary, *, chart_id: str = "review-dimensi
         )
     height = len(summary.dimensions) * ROW_H + 8
     return _svg(chart_id, "Dimension scores, mean of the reviews", "; ".join(words), height, "".join(rows))
+
+
+def votes_svg(axis: AxisVotes) -> SafeString:
+    """How the eligible voters chose on one axis, one bar per value."""
+    bars = [_Bar(label, n) for _, label, n in axis.counts]
+    return bars_svg(
+        chart_id=f"votes-{axis.key}", title=f"Readers' votes on {axis.label}", bars=bars, unit=("voter", "voters")
+    )

@@ -193,3 +193,35 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.review_label}"
+
+
+# The axes readers vote on (issue 13): the NTR profile's core. Ending votes count only from readers who
+# finished the title.
+VOTED_AXES = ("centrality", "subgenre", "perspective", "consent", "ending")
+FINISHED_ONLY_AXES = frozenset({"ending"})
+
+
+class ClassificationVote(models.Model):
+    """One reader's vote for one value of one axis of a title (several rows for a multi-valued axis). The
+    community's consensus over these rows (`consensus.py`) is written to the title's profile with source
+    "community" by `votes.py`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classification_votes")
+    title = models.ForeignKey("catalog.Title", on_delete=models.CASCADE, related_name="+")
+    axis = models.CharField(max_length=40)
+    value = models.CharField(max_length=40)
+    weight = models.FloatField(default=1.0, help_text="0-1; for weighted axes (subgenre)")
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "title", "axis", "value"], name="classification_vote_once"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0, weight__lte=1), name="classification_vote_weight"),
+        ]
+        indexes = [
+            models.Index(fields=["title", "axis"], name="classification_vote_title"),
+            models.Index(fields=["user", "at"], name="classification_vote_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} votes {self.axis}={self.value} on {self.title_id}"

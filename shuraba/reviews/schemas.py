@@ -137,3 +137,44 @@ REPORT_BODY = {
         },
     }
 }
+
+
+class AxisVotesOut(Schema):
+    axis: str
+    hidden: bool
+    voters: int
+    waiting: int
+    counts: dict[str, int]
+    consensus: list[str]
+    locked: bool
+    decided_by: str
+    mine: dict[str, float]
+    may_vote: bool
+
+
+class VotesOut(Schema):
+    title: str
+    axes: list[AxisVotesOut]
+
+
+VOTE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "values": {
+                            "type": "object",
+                            "additionalProperties": {"type": "number", "minimum": 0.05, "maximum": 1},
+                            "description": "value key -> weight; {} withdraws your ballot",
+                        }
+                    },
+                    "required": ["values"],
+                    "additionalProperties": False,
+                }
+            }
+        },
+    }
+}

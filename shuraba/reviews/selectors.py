@@ -16,15 +16,18 @@ from django.utils.safestring import SafeString, mark_safe
 from shuraba.accounts import policies
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import NOTHING_REVEALED, Progress, Reveal, Visibility
-from shuraba.catalog.models import StageKey, Title
+from shuraba.catalog.models import StageKey, Title, TitleAxisValue
 from shuraba.catalog.selectors import TitleNotFound
 from shuraba.core.markup import markdown_render
 from shuraba.library.models import LibraryEntry, Status
 from shuraba.reviews.markup import Part, body_parse
 from shuraba.reviews.models import (
     DIMENSIONS,
+    FINISHED_ONLY_AXES,
     SCORE_MAX,
     SCORE_MIN,
+    VOTED_AXES,
+    ClassificationVote,
     HelpfulVote,
     ModerationEvent,
     ReportState,
@@ -34,6 +37,7 @@ from shuraba.reviews.models import (
     State,
     Verdict,
 )
+from shuraba.taxonomy.models import Axis
 
 PAGE_SIZE = 10
 SORTS: dict[str, tuple[str, ...]] = {
@@ -415,4 +419,118 @@ def queue_size() -> int:
     return (
         Review.objects.filter(Q(state=State.PENDING)).count()
         + ReviewReport.objects.filter(state=ReportState.OPEN).count()
+    )
+
+
+# --- the reader's data export --------------------------------------------------------------------
+
+
+def reviews_export(*, user: User, visibility: Visibility) -> dict[str, Any]:
+    """The reader's reviews as written (Markdown source, every state, the reason of a rejection), their
+    helpfulness votes and their reports. Reviews of titles behind their age gate are counted, not named."""
+    from shuraba.reviews.forms import WRITABLE  # noqa: PLC0415 (forms import this module's models only)
+
+    shown = policies.visible_title_ids(policies.rules_waived(visibility))
+    mine = Review.objects.filter(user=user).select_related("title").order_by("title__slug")
+    rows = list(mine.filter(title__in=shown))
+    return {
+        "reviews": [
+            {
+                "title": r.title.slug,
+                "name": r.title.title,
+                **{name: getattr(r, name) for name in WRITABLE},
+                "state": r.state,
+                "rejection_reason": r.rejection_reason,
+                "editor_pick": r.editor_pick,
+                "created_at": r.created_at.isoformat(),
+                "updated_at": r.updated_at.isoformat(),
+                "revisions": r.revisions.count(),
+            }
+            for r in rows
+        ],
+        "helpful_votes": [
+            {"review": v.review_id, "helpful": v.helpful, "at": v.at.isoformat()}
+            for v in HelpfulVote.objects.filter(user=user).order_by("at")
+        ],
+        "reports": [
+            {"review": r.review_id, "reason": r.reason, "note": r.note, "state": r.state, "at": r.at.isoformat()}
+            for r in ReviewReport.objects.filter(user=user).order_by("at")
+        ],
+        "left_out": {"age_gate": mine.count() - len(rows)},
+    }
+
+
+# --- community classification --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AxisVotes:
+    """One voted axis of a title as this viewer may see it. A spoiler axis the viewer has not revealed keeps
+    only its name: no distribution, no consensus, no ballot (`hidden`)."""
+
+    key: str
+    label: str
+    kind: str
+    hidden: bool
+    choices: tuple[tuple[str, str], ...]  # value key, label
+    counts: tuple[tuple[str, str, int], ...]  # value key, label, eligible voters who chose it
+    voters: int  # eligible voters on this axis
+    waiting: int  # ballots not counted (accounts too new; for the ending, readers who did not finish)
+    consensus: tuple[str, ...]  # labels of the values the community decides, if it decides
+    locked: bool
+    decided_by: str  # the source of the title's current value ("editor", "community", "import:anilist"...)
+    mine: dict[str, float]  # the viewer's own ballot
+    may_vote: bool
+    why_not: str
+
+
+def _axis_votes(axis: Any, title_id: int, user: User | None, finished: bool, hidden: bool) -> AxisVotes:
+    from shuraba.reviews import votes  # noqa: PLC0415 (votes imports services; selectors stay import-light)
+
+    choices = tuple((v.key, v.label) for v in axis.values.all())
+    ballots = votes.ballots_eligible(title_id=title_id, axis_key=axis.key)
+    every = ClassificationVote.objects.filter(title_id=title_id, axis=axis.key)
+    counts = Counter(value for ballot in ballots.values() for value in ballot)
+    consensus = votes.consensus_now(title_id=title_id, axis=axis)
+    rows = TitleAxisValue.objects.filter(title_id=title_id, axis=axis)
+    mine = dict(every.filter(user=user).values_list("value", "weight")) if user else {}
+    finished_only = axis.key in FINISHED_ONLY_AXES
+    labels = dict(choices)
+    return AxisVotes(
+        key=axis.key,
+        label=axis.label,
+        kind=axis.kind,
+        hidden=hidden,
+        choices=choices,
+        counts=tuple((key, label, counts.get(key, 0)) for key, label in choices) if not hidden else (),
+        voters=len(ballots),
+        waiting=every.values("user").distinct().count() - len(ballots),
+        consensus=tuple(labels[k] for k in consensus.values) if consensus and not hidden else (),
+        locked=rows.filter(locked=True).exists(),
+        decided_by=", ".join(sorted(set(rows.values_list("source", flat=True)))) or "nobody yet",
+        mine=mine if not hidden else {},
+        may_vote=user is not None and (finished or not finished_only),
+        why_not=_why_not(user, allowed=finished or not finished_only),
+    )
+
+
+def _why_not(user: User | None, *, allowed: bool) -> str:
+    if user is None:
+        return "sign in to vote"
+    return "" if allowed else "only readers who finished the title vote on its ending"
+
+
+def title_votes(*, title_id: int, reading: Reading, user: User | None) -> tuple[AxisVotes, ...]:
+    """The voted axes of a title for this viewer; the caller has shown the title (`review_title`)."""
+    axes = Axis.objects.filter(key__in=VOTED_AXES).prefetch_related("values").order_by("order")
+    finished = bool(reading.progress and reading.progress.finished)
+    return tuple(
+        _axis_votes(
+            axis,
+            title_id,
+            user,
+            finished,
+            hidden=not policies.axis_shown(reading.visibility, reading.reveal, axis_key=axis.key, spoiler=axis.spoiler),
+        )
+        for axis in axes
     )

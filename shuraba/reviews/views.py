@@ -17,7 +17,7 @@ from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.models import Title
 from shuraba.catalog.selectors import TitleNotFound
 from shuraba.core.errors import BadQuery
-from shuraba.reviews import charts, readers, selectors, services
+from shuraba.reviews import charts, readers, selectors, services, votes
 from shuraba.reviews.forms import RejectForm, ReportForm, ReviewForm, form_errors
 from shuraba.reviews.markup import STAGE_NAMES
 from shuraba.reviews.models import Review, ReviewReport
@@ -42,7 +42,10 @@ def reading_of(request: HttpRequest, *, title: Title, opened: frozenset[str] = f
 
 def _hidden_or_404(request: HttpRequest, exc: TitleNotFound, slug: str) -> HttpResponse:
     if exc.hidden is not None and exc.hidden.reason == "rules":
-        response = render(request, "catalog/title_hidden.html", {"hidden": exc.hidden, "slug": slug})
+        show_url = reverse("title-detail", args=[slug]) + "?show=once"
+        response = render(
+            request, "catalog/title_hidden.html", {"hidden": exc.hidden, "slug": slug, "show_url": show_url}
+        )
         response["X-Robots-Tag"] = "noindex"
         return response
     raise Http404("No such title") from exc
@@ -327,3 +330,38 @@ def moderation_report(request: HttpRequest, pk: int) -> HttpResponse:
 def moderation_log(request: HttpRequest) -> HttpResponse:
     _editor(request)
     return render(request, "reviews/moderation_log.html", {"events": selectors.moderation_log()})
+
+
+# --- community classification --------------------------------------------------------------------
+
+
+def ballot_read(axis_key: str, data: Any) -> dict[str, float]:
+    """A form's ballot: `value` (one or several), and `weight-<value>` (0.05-1) for a weighted axis."""
+    ballot: dict[str, float] = {}
+    for value in data.getlist("value"):
+        if not value:
+            continue
+        raw = data.get(f"weight-{value}", "1")
+        try:
+            ballot[value] = float(raw)
+        except ValueError as exc:
+            raise services.ReviewRefused(400, f"{axis_key}: the weight of {value} is a number from 0.05 to 1") from exc
+    return ballot
+
+
+@login_required
+@require_POST
+def title_vote(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _user(request)
+    if user is None:
+        raise Http404("No such title")
+    try:
+        title = _title(request, slug)
+    except TitleNotFound as exc:
+        return _hidden_or_404(request, exc, slug)
+    axis_key = request.POST.get("axis", "")
+    try:
+        votes.vote_cast(user=user, title=title, axis_key=axis_key, ballot=ballot_read(axis_key, request.POST))
+    except services.ReviewRefused as exc:
+        return _refused(request, exc)
+    return redirect(reverse("title-detail", args=[slug]) + f"#vote-{axis_key}")

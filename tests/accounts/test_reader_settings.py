@@ -198,6 +198,7 @@ def test_export_holds_the_account_its_choices_and_reveals(
         "title_reveals",
         "avoid_rules",
         "library",
+        "reviews",
     }
 
 

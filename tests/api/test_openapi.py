@@ -41,6 +41,8 @@ def test_every_endpoint_is_documented(db: None) -> None:
         "/api/v1/reviews/{review_id}",
         "/api/v1/reviews/{review_id}/helpful",
         "/api/v1/reviews/{review_id}/reports",
+        "/api/v1/titles/{slug}/votes",
+        "/api/v1/titles/{slug}/votes/{axis}",
     }
     for operations in paths.values():
         for operation in operations.values():

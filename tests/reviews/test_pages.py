@@ -215,7 +215,31 @@ def test_review_lists_leave_out_titles_the_readers_rules_hide_and_say_how_many(
     assert "A Ferry Song" not in listing
     assert "1 review of titles your avoid rules hide is not listed." in listing
     assert client.get("/api/v1/reviews").json()["hidden_by_rules"] == 1
-    assert "Hidden by your avoid rules" in client.get(f"/reviews/{review.pk}/").content.decode()
+    hidden = client.get(f"/reviews/{review.pk}/").content.decode()
+    assert "Hidden by your avoid rules" in hidden
+    assert f'href="/titles/{OPEN_SLUG}/?show=once"' in hidden  # the title page's own "show it once"
     assert "Hidden by your avoid rules" in client.get(f"/titles/{OPEN_SLUG}/reviews/").content.decode()
     assert client.get(f"/reviews/{review.pk}/blocks/1/").status_code == 404
     assert client.get(f"/api/v1/reviews/{review.pk}").status_code == 404
+
+
+def test_the_data_export_holds_the_readers_reviews_as_written_and_deletion_keeps_the_log(
+    make_reader: Callable[..., User], editor: User
+) -> None:
+    writer = make_reader("writer")
+    client = client_of(writer)
+    _write(client)
+    review = Review.objects.get(user=writer, title__slug=OPEN_SLUG)
+    services.review_reject(editor=editor, review=review, reason="Tag the drift block.")
+    data = client.get("/settings/export.json").json()["reviews"]
+    mine = next(r for r in data["reviews"] if r["title"] == OPEN_SLUG)
+    assert (mine["body"], mine["state"], mine["rejection_reason"]) == (
+        fields()["body"],
+        "rejected",
+        "Tag the drift block.",
+    )
+    assert data["left_out"] == {"age_gate": 0}
+    assert client.post("/settings/delete/", {"password": "a-long-reader-password"}).status_code == 302
+    assert not Review.objects.filter(pk=review.pk).exists()
+    kept = ModerationEvent.objects.get(action=Action.REJECTED, reason="Tag the drift block.")
+    assert (kept.review, kept.review_label) == (None, "writer on A Ferry Song for Two")
