@@ -1,9 +1,10 @@
 """Reviews over the API: a title's reviews, the catalog's recent ones, one review; a reader's writes (their
 own review, helpfulness votes, reports) as session writes with the CSRF token in an `X-CSRFToken` header.
 
-A title behind the viewer's age gate, or hidden by their avoid rules, has no reviews here (404, as a missing
-one); a review waiting for an editor exists only for its writer. Bodies are read by the same forms as the
-pages, so a refused field answers 400 naming it, in the page's words, and nothing is saved."""
+A title behind the viewer's age gate has no reviews here (404, as a missing one); one their avoid rules hide
+answers 403 naming the rule, as the catalog's API does; a review waiting for an editor exists only for its
+writer. Bodies are read by the same forms as the pages, so a refused field answers 400 naming it, in the
+page's words, and nothing is saved."""
 
 from __future__ import annotations
 
@@ -30,15 +31,23 @@ router = Router(tags=["reviews"])
 SIGN_IN = "sign in to write, vote on or report reviews: /accounts/login/"
 NO_SUCH_TITLE = "no such title: name it by its slug, as /api/v1/titles lists it"
 NO_SUCH_REVIEW = "no such review"
-READ_ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut}
+READ_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
+def _not_shown(exc: TitleNotFound, missing: str) -> HttpError:
+    """As the catalog's API answers: a title the viewer's own rules hide is a 403 naming the rule; a missing
+    one and one behind the age gate a 404, alike."""
+    if exc.hidden is not None and exc.hidden.reason == "rules":
+        return HttpError(403, f"{exc.hidden.why} Edit your rules at /settings/avoid/.")
+    return HttpError(404, missing)
 
 
 def _title(request: HttpRequest, slug: str) -> Title:
     try:
         return selectors.review_title(visibility=visibility_from_request(request), slug=slug)
-    except TitleNotFound as exc:  # missing, gated or hidden by the viewer's rules: one answer
-        raise HttpError(404, NO_SUCH_TITLE) from exc
+    except TitleNotFound as exc:
+        raise _not_shown(exc, NO_SUCH_TITLE) from exc
 
 
 def _review(request: HttpRequest, review_id: int) -> Review:
@@ -46,8 +55,10 @@ def _review(request: HttpRequest, review_id: int) -> Review:
         return selectors.review_get(
             visibility=visibility_from_request(request), review_id=review_id, user=signed_in(request)
         )
-    except (Review.DoesNotExist, TitleNotFound) as exc:
+    except Review.DoesNotExist as exc:
         raise HttpError(404, NO_SUCH_REVIEW) from exc
+    except TitleNotFound as exc:
+        raise _not_shown(exc, NO_SUCH_REVIEW) from exc
 
 
 def _json(shown: ReviewShown, review: Review | None = None) -> dict[str, Any]:

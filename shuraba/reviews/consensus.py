@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 SINGLE_SHARE = 0.6
@@ -44,16 +44,14 @@ def _rounded(weight: float) -> float:
     return min(1.0, max(WEIGHT_STEP, round(weight / WEIGHT_STEP) * WEIGHT_STEP))
 
 
-def consensus_of(*, kind: str, ballots: list[Ballot], min_voters: int) -> Consensus | None:
-    """The consensus over eligible ballots (each a non-empty ballot of one voter), or None."""
-    voters = len(ballots)
+def consensus_of(*, kind: str, voters: int, chosen: Mapping[str, Sequence[float]], min_voters: int) -> Consensus | None:
+    """The consensus of `voters` eligible voters, `chosen[value]` holding the weight each voter who chose that
+    value gave it (1.0 on unweighted axes), or None."""
     if voters < max(1, min_voters):
         return None
-    chosen: dict[str, list[float]] = defaultdict(list)
-    for ballot in ballots:
-        for value, weight in ballot.items():
-            chosen[value].append(weight)
-    shares = {value: len(weights) / voters for value, weights in chosen.items()}
+    shares = {value: len(weights) / voters for value, weights in chosen.items() if weights}
+    if not shares:
+        return None
     if kind in ("multi", "weighted"):
         taken = sorted(v for v, share in shares.items() if share >= MULTI_SHARE)
         if not taken:
@@ -65,3 +63,12 @@ def consensus_of(*, kind: str, ballots: list[Ballot], min_voters: int) -> Consen
     if shares[best] < SINGLE_SHARE:
         return None
     return Consensus({best: 1.0}, round(shares[best], 4), voters)
+
+
+def ballots_chosen(ballots: Sequence[Ballot]) -> dict[str, list[float]]:
+    """Value -> the weights the ballots gave it: `consensus_of`'s `chosen` from whole ballots."""
+    chosen: dict[str, list[float]] = defaultdict(list)
+    for ballot in ballots:
+        for value, weight in ballot.items():
+            chosen[value].append(weight)
+    return dict(chosen)

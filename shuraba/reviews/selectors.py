@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -289,20 +289,20 @@ def _published(queryset: QuerySet[Review]) -> QuerySet[Review]:
 
 
 def score_summary(*, title_id: int) -> ScoreSummary:
-    published = _published(Review.objects.filter(title_id=title_id))
-    by_score = dict(published.values_list("score").annotate(n=Count("pk")).order_by())
-    histogram = tuple(by_score.get(score, 0) for score in range(SCORE_MIN, SCORE_MAX + 1))
-    aggregates = published.aggregate(
-        mean=Avg("score"),
-        **{f"{key}_mean": Avg(key) for key, _ in DIMENSIONS},
-        **{f"{key}_n": Count(key) for key, _ in DIMENSIONS},
-    )
-    verdicts = Counter(dict(published.values_list("verdict").annotate(n=Count("pk")).order_by()))
+    """The published reviews' scores in one read (a title with 500 reviews reads 500 short rows)."""
+    keys = [key for key, _ in DIMENSIONS]
+    rows = list(_published(Review.objects.filter(title_id=title_id)).order_by().values_list("score", "verdict", *keys))
+    by_score = Counter(row[0] for row in rows)
+    verdicts = Counter(row[1] for row in rows)
+    dimensions = []
+    for i, (_, label) in enumerate(DIMENSIONS):
+        given = [row[2 + i] for row in rows if row[2 + i] is not None]
+        dimensions.append((label, sum(given) / len(given) if given else None, len(given)))
     return ScoreSummary(
-        count=sum(histogram),
-        mean=aggregates["mean"],
-        histogram=histogram,
-        dimensions=tuple((label, aggregates[f"{key}_mean"], aggregates[f"{key}_n"]) for key, label in DIMENSIONS),
+        count=len(rows),
+        mean=sum(row[0] for row in rows) / len(rows) if rows else None,
+        histogram=tuple(by_score.get(score, 0) for score in range(SCORE_MIN, SCORE_MAX + 1)),
+        dimensions=tuple(dimensions),
         verdicts=tuple((label, verdicts.get(value, 0)) for value, label in Verdict.choices),
     )
 
@@ -427,7 +427,8 @@ def queue_size() -> int:
 
 def reviews_export(*, user: User, visibility: Visibility) -> dict[str, Any]:
     """The reader's reviews as written (Markdown source, every state, the reason of a rejection), their
-    helpfulness votes and their reports. Reviews of titles behind their age gate are counted, not named."""
+    helpfulness votes, classification votes and reports. Reviews of titles behind their age gate are counted,
+    not named."""
     from shuraba.reviews.forms import WRITABLE  # noqa: PLC0415 (forms import this module's models only)
 
     shown = policies.visible_title_ids(policies.rules_waived(visibility))
@@ -451,6 +452,12 @@ def reviews_export(*, user: User, visibility: Visibility) -> dict[str, Any]:
         "helpful_votes": [
             {"review": v.review_id, "helpful": v.helpful, "at": v.at.isoformat()}
             for v in HelpfulVote.objects.filter(user=user).order_by("at")
+        ],
+        "classification_votes": [
+            {"title": v.title.slug, "axis": v.axis, "value": v.value, "weight": v.weight, "at": v.at.isoformat()}
+            for v in ClassificationVote.objects.filter(user=user, title__in=shown)
+            .select_related("title")
+            .order_by("title__slug", "axis", "value")
         ],
         "reports": [
             {"review": r.review_id, "reason": r.reason, "note": r.note, "state": r.state, "at": r.at.isoformat()}
@@ -484,17 +491,16 @@ class AxisVotes:
     why_not: str
 
 
-def _axis_votes(axis: Any, title_id: int, user: User | None, finished: bool, hidden: bool) -> AxisVotes:
+def _axis_votes(axis: Any, context: _VotesContext, hidden: bool) -> AxisVotes:
     from shuraba.reviews import votes  # noqa: PLC0415 (votes imports services; selectors stay import-light)
 
     choices = tuple((v.key, v.label) for v in axis.values.all())
-    ballots = votes.ballots_eligible(title_id=title_id, axis_key=axis.key)
-    every = ClassificationVote.objects.filter(title_id=title_id, axis=axis.key)
-    counts = Counter(value for ballot in ballots.values() for value in ballot)
-    consensus = votes.consensus_now(title_id=title_id, axis=axis)
-    rows = TitleAxisValue.objects.filter(title_id=title_id, axis=axis)
-    mine = dict(every.filter(user=user).values_list("value", "weight")) if user else {}
-    finished_only = axis.key in FINISHED_ONLY_AXES
+    tally = context.tallies[axis.key]
+    counts = {value: len(weights) for value, weights in tally.chosen.items()}
+    consensus = votes.consensus_over(axis, tally)
+    sources, locked = context.profile.get(axis.key, (set(), False))
+    mine = context.mine.get(axis.key, {})
+    allowed = context.finished or axis.key not in FINISHED_ONLY_AXES
     labels = dict(choices)
     return AxisVotes(
         key=axis.key,
@@ -503,15 +509,26 @@ def _axis_votes(axis: Any, title_id: int, user: User | None, finished: bool, hid
         hidden=hidden,
         choices=choices,
         counts=tuple((key, label, counts.get(key, 0)) for key, label in choices) if not hidden else (),
-        voters=len(ballots),
-        waiting=every.values("user").distinct().count() - len(ballots),
+        voters=tally.voters,
+        waiting=tally.every_voter - tally.voters,
         consensus=tuple(labels[k] for k in consensus.values) if consensus and not hidden else (),
-        locked=rows.filter(locked=True).exists(),
-        decided_by=", ".join(sorted(set(rows.values_list("source", flat=True)))) or "nobody yet",
-        mine=mine if not hidden else {},
-        may_vote=user is not None and (finished or not finished_only),
-        why_not=_why_not(user, allowed=finished or not finished_only),
+        locked=locked,
+        decided_by=", ".join(sorted(sources)) or "nobody yet",
+        mine=dict(mine) if not hidden else {},
+        may_vote=context.user is not None and allowed,
+        why_not=_why_not(context.user, allowed=allowed),
     )
+
+
+@dataclass(frozen=True)
+class _VotesContext:
+    """What every axis of a title's votes reads, read once."""
+
+    tallies: dict[str, Any]
+    profile: dict[str, tuple[set[str], bool]]  # axis -> the sources of its values, locked
+    mine: dict[str, dict[str, float]]
+    user: User | None
+    finished: bool
 
 
 def _why_not(user: User | None, *, allowed: bool) -> str:
@@ -522,14 +539,33 @@ def _why_not(user: User | None, *, allowed: bool) -> str:
 
 def title_votes(*, title_id: int, reading: Reading, user: User | None) -> tuple[AxisVotes, ...]:
     """The voted axes of a title for this viewer; the caller has shown the title (`review_title`)."""
-    axes = Axis.objects.filter(key__in=VOTED_AXES).prefetch_related("values").order_by("order")
-    finished = bool(reading.progress and reading.progress.finished)
+    from shuraba.reviews import votes  # noqa: PLC0415 (votes imports services; selectors stay import-light)
+
+    axes = list(Axis.objects.filter(key__in=VOTED_AXES).prefetch_related("values").order_by("order"))
+    profile: dict[str, tuple[set[str], bool]] = {}
+    rows = TitleAxisValue.objects.filter(title_id=title_id, axis__key__in=VOTED_AXES)
+    for key, source, locked in rows.values_list("axis__key", "source", "locked"):
+        sources, was_locked = profile.get(key, (set(), False))
+        profile[key] = (sources | {source}, was_locked or locked)
+    mine: dict[str, dict[str, float]] = {}
+    if user is not None:
+        for key, value, weight in ClassificationVote.objects.filter(title_id=title_id, user=user).values_list(
+            "axis", "value", "weight"
+        ):
+            mine.setdefault(key, {})[value] = weight
+    context = _VotesContext(
+        tallies=votes.title_tally(
+            title_id=title_id, axis_keys=VOTED_AXES, weighted=tuple(a.key for a in axes if a.kind == "weighted")
+        ),
+        profile=profile,
+        mine=mine,
+        user=user,
+        finished=bool(reading.progress and reading.progress.finished),
+    )
     return tuple(
         _axis_votes(
             axis,
-            title_id,
-            user,
-            finished,
+            context,
             hidden=not policies.axis_shown(reading.visibility, reading.reveal, axis_key=axis.key, spoiler=axis.spoiler),
         )
         for axis in axes

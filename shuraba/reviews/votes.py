@@ -5,19 +5,23 @@ decides something new the title's profile is written through the catalog's own s
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import SOURCE_COMMUNITY, Title, TitleAxisValue
 from shuraba.catalog.services import title_axis_set
 from shuraba.library.models import LibraryEntry, Status
-from shuraba.reviews.consensus import Ballot, Consensus, consensus_of
+from shuraba.reviews.consensus import Consensus, consensus_of
 from shuraba.reviews.models import FINISHED_ONLY_AXES, VOTED_AXES, ClassificationVote
 from shuraba.reviews.services import ReviewRefused, _limit_check, _window
 from shuraba.taxonomy.models import Axis
@@ -30,22 +34,65 @@ def _finished(user_ids: set[int], title_id: int) -> set[int]:
     return set(rows.values_list("user_id", flat=True))
 
 
-def ballots_eligible(*, title_id: int, axis_key: str) -> dict[int, Ballot]:
-    """Voter id -> ballot, for the ballots the consensus counts (old enough accounts; finished for the ending)."""
+@dataclass(frozen=True)
+class Tally:
+    """One axis's ballots as the consensus counts them: how many eligible voters, the weights given to each
+    value by them, and how many voters in all (ballots not counted yet included)."""
+
+    voters: int
+    chosen: dict[str, list[float]]
+    every_voter: int
+
+
+def _eligible(title_id: int) -> QuerySet[ClassificationVote]:
+    """The votes whose ballots count: old enough accounts; for the ending, voters who finished the title."""
     oldest = timezone.now() - timedelta(days=settings.VOTE_ACCOUNT_DAYS)
-    rows = ClassificationVote.objects.filter(title_id=title_id, axis=axis_key, user__date_joined__lte=oldest)
-    ballots: dict[int, dict[str, float]] = defaultdict(dict)
-    for user_id, value, weight in rows.values_list("user_id", "value", "weight"):
-        ballots[user_id][value] = weight
-    if axis_key in FINISHED_ONLY_AXES:
-        finished = _finished(set(ballots), title_id)
-        ballots = defaultdict(dict, {u: b for u, b in ballots.items() if u in finished})
-    return dict(ballots)
+    finished = LibraryEntry.objects.filter(user=OuterRef("user"), title_id=title_id, status__in=FINISHED)
+    rows = ClassificationVote.objects.filter(title_id=title_id, user__date_joined__lte=oldest)
+    return rows.filter(~Q(axis__in=FINISHED_ONLY_AXES) | Exists(finished))
+
+
+# Tallies a worker remembers, keyed by what they are counted from: the title's votes (how many, the newest)
+# and a time bucket, since ballots become eligible as accounts age and as voters finish the title.
+TALLY_BUCKET_S = 300
+_TALLIES: dict[tuple[Any, ...], dict[str, Tally]] = {}
+
+
+def title_tally(*, title_id: int, axis_keys: tuple[str, ...], weighted: tuple[str, ...] = ()) -> dict[str, Tally]:
+    """Each axis's tally, counted in the database (a title with 5,000 votes reads a few dozen rows), and
+    remembered until a vote on the title changes or the time bucket turns; the weights are read only for the
+    `weighted` axes, whose consensus takes their median."""
+    votes_now = ClassificationVote.objects.filter(title_id=title_id).aggregate(n=Count("pk"), newest=Max("at"))
+    key = (title_id, axis_keys, weighted, votes_now["n"], votes_now["newest"], int(time.time() // TALLY_BUCKET_S))
+    held = _TALLIES.get(key)
+    if held is None:
+        if len(_TALLIES) > 4096:
+            _TALLIES.clear()
+        held = _TALLIES[key] = _tally(title_id, axis_keys, weighted)
+    return held
+
+
+def _tally(title_id: int, axis_keys: tuple[str, ...], weighted: tuple[str, ...]) -> dict[str, Tally]:
+    eligible = _eligible(title_id).filter(axis__in=axis_keys).order_by()
+    voters = dict(eligible.values_list("axis").annotate(n=Count("user", distinct=True)))
+    every = ClassificationVote.objects.filter(title_id=title_id, axis__in=axis_keys).order_by()
+    every_voter = dict(every.values_list("axis").annotate(n=Count("user", distinct=True)))
+    chosen: dict[str, dict[str, list[float]]] = defaultdict(dict)
+    plain = [key for key in axis_keys if key not in weighted]
+    for axis, value, n in eligible.filter(axis__in=plain).values_list("axis", "value").annotate(n=Count("pk")):
+        chosen[axis][value] = [1.0] * n
+    for axis, value, weight in eligible.filter(axis__in=weighted).values_list("axis", "value", "weight"):
+        chosen[axis].setdefault(value, []).append(weight)
+    return {key: Tally(voters.get(key, 0), chosen[key], every_voter.get(key, 0)) for key in axis_keys}
+
+
+def consensus_over(axis: Axis, tally: Tally) -> Consensus | None:
+    return consensus_of(kind=axis.kind, voters=tally.voters, chosen=tally.chosen, min_voters=settings.VOTE_MIN_VOTERS)
 
 
 def consensus_now(*, title_id: int, axis: Axis) -> Consensus | None:
-    ballots = list(ballots_eligible(title_id=title_id, axis_key=axis.key).values())
-    return consensus_of(kind=axis.kind, ballots=ballots, min_voters=settings.VOTE_MIN_VOTERS)
+    weighted = (axis.key,) if axis.kind == "weighted" else ()
+    return consensus_over(axis, title_tally(title_id=title_id, axis_keys=(axis.key,), weighted=weighted)[axis.key])
 
 
 def _axis(axis_key: str) -> Axis:

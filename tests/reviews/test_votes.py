@@ -18,7 +18,8 @@ from shuraba.accounts.models import User
 from shuraba.catalog.models import SOURCE_COMMUNITY, ChangeRecord, Title, TitleAxisValue
 from shuraba.catalog.services import title_axis_lock
 from shuraba.reviews import votes
-from shuraba.reviews.consensus import consensus_of
+from shuraba.reviews.consensus import ballots_chosen, consensus_of
+from shuraba.reviews.models import ClassificationVote
 from shuraba.reviews.services import ReviewRefused
 from shuraba.taxonomy.models import Axis
 from tests.reviews.conftest import OPEN_SLUG, client_of
@@ -30,16 +31,20 @@ def _voters(make_reader: Callable[..., User], count: int, *, prefix: str = "v") 
     return list(User.objects.filter(pk__in=[u.pk for u in users]).order_by("pk"))
 
 
+def _decide(kind: str, ballots: list[dict[str, float]], min_voters: int) -> Any:
+    return consensus_of(kind=kind, voters=len(ballots), chosen=ballots_chosen(ballots), min_voters=min_voters)
+
+
 def test_the_rule_needs_enough_voters_and_a_supermajority() -> None:
     one = [{"rival": 1.0}] * 4
-    assert consensus_of(kind="single", ballots=one, min_voters=5) is None
+    assert _decide("single", one, 5) is None
     split = [{"rival": 1.0}] * 3 + [{"betrayed": 1.0}] * 3
-    assert consensus_of(kind="single", ballots=split, min_voters=5) is None  # 50% is not 60%
-    decided = consensus_of(kind="single", ballots=[*split, {"rival": 1.0}, {"rival": 1.0}], min_voters=5)
+    assert _decide("single", split, 5) is None  # 50% is not 60%
+    decided = _decide("single", [*split, {"rival": 1.0}, {"rival": 1.0}], 5)
     assert decided is not None
     assert (decided.values, decided.confidence) == ({"rival": 1.0}, 0.625)
     weighted = [{"revenge": 1.0, "netorare": 0.5}, {"revenge": 0.5}, {"revenge": 0.75}, {"netorare": 1.0}]
-    both = consensus_of(kind="weighted", ballots=weighted, min_voters=4)
+    both = _decide("weighted", weighted, 4)
     assert both is not None
     assert both.values == {"netorare": 0.75, "revenge": 0.75}
 
@@ -111,6 +116,16 @@ def test_voting_through_the_title_page(make_reader: Callable[..., User]) -> None
     assert client.post(f"/titles/{OPEN_SLUG}/votes/", {"axis": "subgenre", "value": ["x"]}).status_code == 400
 
 
+def _naive(title: Title, axis: Axis) -> Any:
+    """The consensus from every aged voter's whole ballot, read row by row (the rule as written)."""
+    oldest = timezone.now() - timedelta(days=7)
+    ballots: dict[int, dict[str, float]] = {}
+    for vote in ClassificationVote.objects.filter(title=title, axis=axis.key).select_related("user"):
+        if vote.user.date_joined <= oldest:
+            ballots.setdefault(vote.user_id, {})[vote.value] = vote.weight
+    return _decide(axis.kind, list(ballots.values()), 5)
+
+
 BALLOTS = st.lists(
     st.tuples(
         st.integers(0, 6),  # which voter
@@ -144,6 +159,7 @@ def test_consensus_lock_and_history_agree(make_reader: Callable[..., User], edit
         locked = votes.axis_locked(title_id=title.pk, axis_key=axis_key)
         consensus = votes.vote_cast(user=voters[who], title=title, axis_key=axis_key, ballot=ballot)
         assert consensus == votes.consensus_now(title_id=title.pk, axis=axis)
+        assert consensus == _naive(title, axis)  # the database's tally is the rule over whole ballots
         after = dict(TitleAxisValue.objects.filter(title=title, axis=axis).values_list("value__key", "weight"))
         grew = ChangeRecord.objects.filter(title=title, field=axis_key, source=SOURCE_COMMUNITY).count() - history
         if locked or consensus is None:
