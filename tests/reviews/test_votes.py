@@ -194,3 +194,11 @@ def test_votes_over_the_api(make_reader: Callable[..., User], unverified: Client
     assert unverified.put(f"{url}/subgenre", "{}", content_type="application/json").status_code == 401
     ending = next(a for a in unverified.get(url).json()["axes"] if a["axis"] == "ending")
     assert (ending["hidden"], ending["counts"], ending["consensus"]) == (True, {}, [])
+
+
+def test_the_ending_votes_show_when_the_title_page_reveals_the_ending(unverified: Client) -> None:
+    hidden = unverified.get(f"/titles/{OPEN_SLUG}/").content.decode()
+    shown = unverified.get(f"/titles/{OPEN_SLUG}/?reveal=resolution").content.decode()
+    ending = 'id="vote-ending"'
+    assert "the votes on this axis would tell it" in hidden.split(ending)[1]
+    assert "the votes on this axis would tell it" not in shown.split(ending)[1]
