@@ -137,7 +137,10 @@ def _walk_reviews() -> tuple[int, int]:
     user, _ = User.objects.get_or_create(username=WALK_READER)
     now = timezone.now()
     ids = []
-    for title in (Title.objects.get(slug=OPEN_SAMPLE_SLUG), Title.objects.filter(content_rating="explicit")[0]):
+    for title in (
+        Title.objects.get(slug=OPEN_SAMPLE_SLUG),
+        Title.objects.filter(content_rating="explicit").order_by("slug")[0],
+    ):
         body = f"A careful review.\n\n:::spoiler resolution ch. 5\n{WALK_REVIEW_SPOILER}\n:::"
         defaults = {
             "score": 7,
@@ -156,7 +159,7 @@ def _walk_reviews() -> tuple[int, int]:
 def gated_urls() -> set[str]:
     """URLs about a title behind the age gate whose address does not end in its slug: 404 when gated."""
     gated_review = _walk_reviews()[1]
-    gated = Title.objects.filter(content_rating="explicit")[0].slug
+    gated = Title.objects.filter(content_rating="explicit").order_by("slug")[0].slug
     return {
         f"/reviews/{gated_review}/",
         f"/reviews/{gated_review}/blocks/1/",
@@ -172,7 +175,7 @@ def concrete_urls() -> dict[str, list[str]]:
     titles = list(Title.objects.order_by("pk"))
     profile = _walk_reader()
     open_review, gated_review = _walk_reviews()
-    gated = Title.objects.filter(content_rating="explicit")[0].slug
+    gated = Title.objects.filter(content_rating="explicit").order_by("slug")[0].slug
     return {
         "title-reviews": [
             f"/titles/{OPEN_SAMPLE_SLUG}/reviews/",
