@@ -307,17 +307,19 @@ def score_summary(*, title_id: int) -> ScoreSummary:
     )
 
 
-def title_reviews(*, title: Title, reading: Reading, sort: str = "helpful", page: int = 1) -> TitleReviews:
-    """A title's published reviews for one page, the viewer's own (any state) apart; the caller has shown
-    the title to this viewer (`review_title`)."""
+def title_reviews(
+    *, title: Title, reading: Reading, sort: str = "helpful", page: int = 1, per_page: int = PAGE_SIZE
+) -> TitleReviews:
+    """A title's published reviews for one page (`per_page` of them: the title page shows its top few), the
+    viewer's own (any state) apart; the caller has shown the title to this viewer (`review_title`)."""
     order = SORTS.get(sort, SORTS["helpful"])
     published = _published(Review.objects.filter(title=title)).select_related("user", "title")
     if reading.user_id is not None:
         published = published.exclude(user_id=reading.user_id)
     total = published.count()
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rows = list(published.order_by(*order)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    rows = list(published.order_by(*order)[(page - 1) * per_page : page * per_page])
     own_row = (
         Review.objects.select_related("user", "title").filter(title=title, user_id=reading.user_id).first()
         if reading.user_id is not None

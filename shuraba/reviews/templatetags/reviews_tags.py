@@ -26,7 +26,7 @@ def title_reviews_section(context: template.Context, title_id: int, slug: str, r
         return {"shown": False}
     title = Title(pk=title_id, slug=slug)  # the title page has shown it: only its key is needed
     reading = reading_of(request, title_id=title_id, slug=slug, reveal=reveal)
-    listing = selectors.title_reviews(title=title, reading=reading)
+    listing = selectors.title_reviews(title=title, reading=reading, per_page=ON_TITLE_PAGE)
     user = signed_in(request)
     return {
         "shown": True,
@@ -34,7 +34,7 @@ def title_reviews_section(context: template.Context, title_id: int, slug: str, r
         "csrf_token": context.get("csrf_token"),
         "slug": slug,
         "listing": listing,
-        "top": listing.reviews[:ON_TITLE_PAGE],
+        "top": listing.reviews,
         "histogram": charts.score_histogram_svg(listing.summary) if listing.summary.count else "",
         "min_voters": settings.VOTE_MIN_VOTERS,
         "account_days": settings.VOTE_ACCOUNT_DAYS,
