@@ -49,7 +49,9 @@ api = ShurabaAPI(
     version="1",
     description="The catalog, the NTR taxonomy and the faceted search of shuraba. Explicit and unknown-rated "
     "titles are absent until the session confirms 18+ at /age-gate/; spoilers are absent unless the reader "
-    "shows them at /settings/ or asks for them on one title with ?reveal=.",
+    "shows them at /settings/ or asks for them on one title with ?reveal=. Signed-in operations take the session "
+    "(writes with the csrftoken cookie's value in an X-CSRFToken header) or a personal token made at "
+    "/settings/tokens/ as `Authorization: Bearer <token>`.",
     urls_namespace="api-1",
 )
 api.add_router("/", catalog_router)

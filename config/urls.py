@@ -44,6 +44,7 @@ urlpatterns = [
     path("settings/avoid/export.json", accounts.avoid_rules_export, name="avoid-rules-export"),
     path("settings/reveals/", accounts.title_reveal, name="settings-reveal"),
     path("settings/export.json", accounts.data_export, name="settings-export"),
+    path("settings/tokens/", accounts.api_tokens, name="settings-tokens"),
     path("settings/delete/", accounts.account_delete, name="settings-delete"),
     path("library/", library.library, name="library"),
     path("library/entry/", library.library_entry, name="library-entry"),

@@ -1,5 +1,6 @@
-"""What every signed-in API operation does first: who asks (401 before anything they sent is read), the
-CSRF check of a session write (403), and reading a JSON object body (400 saying why)."""
+"""What every signed-in API operation does first: who asks (the session's reader, or a bearer token's:
+`accounts/tokens.py`; 401 before anything they sent is read), the CSRF check of a session write (403), and
+reading a JSON object body (400 saying why)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.utils import check_csrf
 
 from shuraba.accounts.models import User
+from shuraba.accounts.tokens import bearer_of
 from shuraba.core.errors import BadQuery
 
 # Every session write over the API refuses a request without the token in these words.
@@ -25,6 +27,9 @@ def api_reader(request: HttpRequest, *, sign_in: str) -> User:
 
 
 def api_csrf_check(request: HttpRequest) -> None:
+    """A session write needs the CSRF token; a request signed with a bearer token carries no cookie to forge."""
+    if bearer_of(request):
+        return
     if check_csrf(request) is not None:
         raise HttpError(403, CSRF_FAILED)
 

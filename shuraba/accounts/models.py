@@ -65,3 +65,21 @@ class ReaderRules(models.Model):
 
     def __str__(self) -> str:
         return f"avoid rules of {self.user}"
+
+
+class ApiToken(models.Model):
+    """A personal API token: `Authorization: Bearer <token>` on /api/v1/ acts as its reader, without the
+    session's CSRF token. Only its SHA-256 is kept; the token itself is shown once, when it is made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12, help_text="The token's first characters, to tell tokens apart")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}… of {self.user_id}"

@@ -87,6 +87,15 @@ def export_sections(*, user: User, visibility: Visibility) -> dict[str, Any]:
         },
         "library": library_export(user=user, visibility=visibility).as_json(),
         "reviews": reviews_export(user=user, visibility=visibility),
+        "api_tokens": [
+            {
+                "name": t.name,
+                "starts_with": t.prefix,
+                "created_at": _iso(t.created_at),
+                "last_used_at": _iso(t.last_used_at),
+            }
+            for t in user.api_tokens.all()
+        ],
     }
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from shuraba.accounts import selectors, services
+from shuraba.accounts import selectors, services, tokens
 from shuraba.accounts.models import SpoilerChoice, User
 from shuraba.accounts.policies import SpoilerSetting, reveal_parse, spoiler_setting_of
 from shuraba.accounts.rules import MAX_RULE_LENGTH, MAX_RULES, PRESETS, RULES_FILE_FORMAT, rules_file_read
@@ -217,4 +217,27 @@ def avoid_rules_export(request: HttpRequest) -> HttpResponse:
     body = json.dumps({"format": RULES_FILE_FORMAT, **ruleset.as_json()}, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="shuraba-avoid-rules.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The reader's API tokens: make one (shown once), revoke one."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 (login_required: a signed-in reader)
+    made, error, status = "", "", 200
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            raw = request.POST.get("token", "")
+            if not raw.isdigit() or not tokens.api_token_revoke(user=user, token_id=int(raw)):
+                error, status = "no such token of yours; it may be revoked already", 400
+        else:
+            try:
+                made = tokens.api_token_create(user=user, name=request.POST.get("name", ""))
+            except tokens.TokenRefused as exc:
+                error, status = str(exc), 400
+    context = {"tokens": user.api_tokens.all(), "made": made, "error": error, "name_max": tokens.NAME_MAX}
+    response = render(request, "accounts/tokens.html", context, status=status)
+    response["Cache-Control"] = "no-store"
     return response
