@@ -11,6 +11,19 @@ from shuraba.catalog.timeline import timeline_svg
 from shuraba.core.errors import BadQuery
 
 
+def title_not_shown(
+    request: HttpRequest, exc: selectors.TitleNotFound, *, slug: str, show_url: str = ""
+) -> HttpResponse:
+    """A title the viewer may not see: their own rule's interstitial (which rule, no facts, `noindex`, "show it
+    once" at `show_url`, the page itself by default), or a 404 (missing, or behind the age gate: alike)."""
+    if exc.hidden is None or exc.hidden.reason != "rules":
+        raise Http404("No such title") from exc
+    context = {"hidden": exc.hidden, "slug": slug, "show_url": show_url}
+    response = render(request, "catalog/title_hidden.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @require_safe
 def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
     unknown = set(request.GET) - {"reveal", "show"}
@@ -26,11 +39,7 @@ def title_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         detail = selectors.title_detail(visibility=visibility, reveal=asked.union(remembered), slug=slug)
     except selectors.TitleNotFound as exc:
-        if exc.hidden is not None and exc.hidden.reason == "rules":  # the viewer's own rule: say which, no facts
-            response = render(request, "catalog/title_hidden.html", {"hidden": exc.hidden, "slug": slug})
-            response["X-Robots-Tag"] = "noindex"
-            return response
-        raise Http404("No such title") from exc
+        return title_not_shown(request, exc, slug=slug)
     return render(
         request,
         "catalog/title_detail.html",

@@ -37,7 +37,7 @@ def _words(bars: Sequence[Counted], unit: tuple[str, str], prefix: str) -> str:
     return "; ".join(f"{prefix}{bar.label}: {bar.count} {unit[0] if bar.count == 1 else unit[1]}" for bar in bars)
 
 
-def _svg(chart_id: str, title: str, desc: str, height: int, body: str) -> SafeString:
+def svg_image(chart_id: str, title: str, desc: str, height: int, body: str) -> SafeString:
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" id="{escape(chart_id)}" '
         f'viewBox="0 0 {WIDTH} {height}" role="img" '
@@ -69,7 +69,7 @@ def bars_svg(*, chart_id: str, title: str, bars: Sequence[Counted], unit: tuple[
             f'<text class="count" x="{LABEL_W + span + 6}" y="{y + BAR_H - 3}" font-size="{FONT}" '
             f'fill="{INK}">{bar.count}</text></g>'
         )
-    return _svg(chart_id, title, _words(bars, unit, ""), len(bars) * ROW_H + 8, "".join(rows))
+    return svg_image(chart_id, title, _words(bars, unit, ""), len(bars) * ROW_H + 8, "".join(rows))
 
 
 def columns_svg(
@@ -93,4 +93,4 @@ def columns_svg(
             f'text-anchor="middle">{escape(bar.label)}</text></g>'
         )
     baseline = f'<line x1="0" y1="{COLUMN_BASE}" x2="{WIDTH}" y2="{COLUMN_BASE}" stroke="{MUTED}" stroke-width="1"/>'
-    return _svg(chart_id, title, _words(bars, unit, prefix), COLUMNS_H, baseline + "".join(parts))
+    return svg_image(chart_id, title, _words(bars, unit, prefix), COLUMNS_H, baseline + "".join(parts))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from shuraba.library.charts import BAR_FILL, FONT, INK, TRACK_FILL, WIDTH, _svg, bars_svg, columns_svg
+from shuraba.library.charts import BAR_FILL, FONT, INK, TRACK_FILL, WIDTH, bars_svg, columns_svg, svg_image
 from shuraba.reviews.models import SCORE_MAX, SCORE_MIN
 from shuraba.reviews.selectors import AxisVotes, ScoreSummary
 
@@ -50,7 +50,7 @@ def dimension_bars_svg(summary: ScoreSummary, *, chart_id: str = "review-dimensi
             f'fill="{INK}">{value}</text></g>'
         )
     height = len(summary.dimensions) * ROW_H + 8
-    return _svg(chart_id, "Dimension scores, mean of the reviews", "; ".join(words), height, "".join(rows))
+    return svg_image(chart_id, "Dimension scores, mean of the reviews", "; ".join(words), height, "".join(rows))
 
 
 def votes_svg(axis: AxisVotes) -> SafeString:

@@ -10,25 +10,16 @@ from django import forms
 from shuraba.reviews.markup import BodyError, body_parse, text_clean
 from shuraba.reviews.models import (
     BODY_MAX,
-    DIMENSIONS,
     LINE_MAX,
     REASON_MAX,
+    REVIEW_FIELDS,
     SCORE_MAX,
     SCORE_MIN,
     ReportReason,
     Verdict,
 )
 
-WRITABLE = (
-    "score",
-    *(key for key, _ in DIMENSIONS),
-    "verdict",
-    "for_readers",
-    "skip_if",
-    "body",
-    "reached_chapter",
-    "finished",
-)
+WRITABLE = REVIEW_FIELDS
 
 
 def _score(label: str, *, required: bool) -> forms.IntegerField:
@@ -54,8 +45,6 @@ class CleanText(forms.CharField):
 
 
 class ReviewForm(forms.Form):
-    DIMENSION_FIELDS = tuple(key for key, _ in DIMENSIONS)
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -87,10 +76,6 @@ class ReviewForm(forms.Form):
         error_messages={"invalid": "a chapter number (0 or more)", "min_value": "a chapter number (0 or more)"},
     )
     finished = forms.BooleanField(label="I had read it to the end", required=False)
-
-    def clean_verdict(self) -> str:
-        value = self.cleaned_data["verdict"]
-        return str(value)
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]

@@ -21,6 +21,17 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("resolution_payoff", "Resolution payoff"),
 )
 DIMENSION_KEYS = tuple(key for key, _ in DIMENSIONS)
+# What a writer sets on a review, in the order forms, revisions, exports and the API list them.
+REVIEW_FIELDS = (
+    "score",
+    *DIMENSION_KEYS,
+    "verdict",
+    "for_readers",
+    "skip_if",
+    "body",
+    "reached_chapter",
+    "finished",
+)
 
 
 class Verdict(models.TextChoices):

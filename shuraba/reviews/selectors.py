@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,10 +20,12 @@ from shuraba.catalog.models import StageKey, Title, TitleAxisValue
 from shuraba.catalog.selectors import TitleNotFound
 from shuraba.core.markup import markdown_render
 from shuraba.library.models import LibraryEntry, Status
+from shuraba.reviews import votes
 from shuraba.reviews.markup import Part, body_parse
 from shuraba.reviews.models import (
     DIMENSIONS,
     FINISHED_ONLY_AXES,
+    REVIEW_FIELDS,
     SCORE_MAX,
     SCORE_MIN,
     VOTED_AXES,
@@ -272,8 +274,8 @@ def _votes_of(user_id: int | None, review_ids: list[int]) -> dict[int, bool]:
 
 
 def _shown_all(reviews: list[Review], reading: Reading) -> tuple[ReviewShown, ...]:
-    votes = _votes_of(reading.user_id, [r.pk for r in reviews])
-    return tuple(review_shown(r, reading, my_vote=votes.get(r.pk)) for r in reviews)
+    cast = _votes_of(reading.user_id, [r.pk for r in reviews])
+    return tuple(review_shown(r, reading, my_vote=cast.get(r.pk)) for r in reviews)
 
 
 def review_one(review: Review, reading: Reading) -> ReviewShown:
@@ -376,12 +378,6 @@ def reviews_recent(*, reading: Reading, picks_only: bool = False, page: int = 1)
     return RecentReviews(_shown_all(rows, reading), hidden, page, pages)
 
 
-def reviews_of_writer(*, user: User, reading: Reading) -> tuple[ReviewShown, ...]:
-    """The writer's own reviews, every state, of titles their visibility shows (for their settings page)."""
-    rows = Review.objects.filter(user=user, title__in=policies.visible_title_ids(reading.visibility))
-    return _shown_all(list(rows.select_related("user", "title").order_by("-updated_at")), reading)
-
-
 # --- moderation ----------------------------------------------------------------------------------
 
 
@@ -417,13 +413,6 @@ def review_history(*, review: Review) -> tuple[ReviewRevision, ...]:
     return tuple(review.revisions.all())
 
 
-def queue_size() -> int:
-    return (
-        Review.objects.filter(Q(state=State.PENDING)).count()
-        + ReviewReport.objects.filter(state=ReportState.OPEN).count()
-    )
-
-
 # --- the reader's data export --------------------------------------------------------------------
 
 
@@ -431,8 +420,6 @@ def reviews_export(*, user: User, visibility: Visibility) -> dict[str, Any]:
     """The reader's reviews as written (Markdown source, every state, the reason of a rejection), their
     helpfulness votes, classification votes and reports. Reviews of titles behind their age gate are counted,
     not named."""
-    from shuraba.reviews.forms import WRITABLE  # noqa: PLC0415 (forms import this module's models only)
-
     shown = policies.visible_title_ids(policies.rules_waived(visibility))
     mine = Review.objects.filter(user=user).select_related("title").order_by("title__slug")
     rows = list(mine.filter(title__in=shown))
@@ -441,7 +428,7 @@ def reviews_export(*, user: User, visibility: Visibility) -> dict[str, Any]:
             {
                 "title": r.title.slug,
                 "name": r.title.title,
-                **{name: getattr(r, name) for name in WRITABLE},
+                **{name: getattr(r, name) for name in REVIEW_FIELDS},
                 "state": r.state,
                 "rejection_reason": r.rejection_reason,
                 "editor_pick": r.editor_pick,
@@ -494,8 +481,6 @@ class AxisVotes:
 
 
 def _axis_votes(axis: Any, context: _VotesContext, hidden: bool) -> AxisVotes:
-    from shuraba.reviews import votes  # noqa: PLC0415 (votes imports services; selectors stay import-light)
-
     choices = tuple((v.key, v.label) for v in axis.values.all())
     tally = context.tallies[axis.key]
     counts = {value: len(weights) for value, weights in tally.chosen.items()}
@@ -541,8 +526,6 @@ def _why_not(user: User | None, *, allowed: bool) -> str:
 
 def title_votes(*, title_id: int, reading: Reading, user: User | None) -> tuple[AxisVotes, ...]:
     """The voted axes of a title for this viewer; the caller has shown the title (`review_title`)."""
-    from shuraba.reviews import votes  # noqa: PLC0415 (votes imports services; selectors stay import-light)
-
     axes = list(Axis.objects.filter(key__in=VOTED_AXES).prefetch_related("values").order_by("order"))
     profile: dict[str, tuple[set[str], bool]] = {}
     rows = TitleAxisValue.objects.filter(title_id=title_id, axis__key__in=VOTED_AXES)

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
 from shuraba.reviews.models import (
+    REVIEW_FIELDS,
     Action,
     HelpfulVote,
     ModerationEvent,
@@ -24,6 +25,8 @@ from shuraba.reviews.models import (
     ReviewRevision,
     State,
 )
+
+HOUR = timedelta(hours=1)
 
 
 class ReviewRefused(Exception):
@@ -48,23 +51,20 @@ def review_trusted(*, user: User, at: datetime | None = None) -> bool:
     return Review.objects.filter(user=user, state=State.PUBLISHED).exists()
 
 
-def _limit_check(count: int, limit: int, *, what: str, per: str, oldest: datetime | None, window: timedelta) -> None:
-    if count < limit:
+def rate_check(rows: QuerySet[Any], *, limit: int, what: str, window: timedelta, per: str) -> None:
+    """Refuse (429) a write past `limit` of `rows` (the writer's own, with an `at`) in the last `window`,
+    saying when the oldest of them leaves it. Counted in the database, so every worker agrees."""
+    recent = rows.filter(at__gte=timezone.now() - window)
+    if recent.count() < limit:
         return
+    oldest = recent.order_by("at").values_list("at", flat=True).first()
     wait = max(1, math.ceil(((oldest + window - timezone.now()).total_seconds() if oldest else 60) / 60))
     raise ReviewRefused(429, f"you have reached {limit} {what} per {per}; try again in {wait} minute{'s' * (wait > 1)}")
 
 
-def _window(rows: Any, *, window: timedelta) -> tuple[int, datetime | None]:
-    since = timezone.now() - window
-    recent = rows.filter(at__gte=since)
-    return recent.count(), recent.order_by("at").values_list("at", flat=True).first()
-
-
 def _writes_check(user: User) -> None:
-    hour = timedelta(hours=1)
-    count, oldest = _window(ReviewRevision.objects.filter(user=user), window=hour)
-    _limit_check(count, settings.REVIEW_WRITES_PER_HOUR, what="review writes", per="hour", oldest=oldest, window=hour)
+    rows = ReviewRevision.objects.filter(user=user)
+    rate_check(rows, limit=settings.REVIEW_WRITES_PER_HOUR, what="review writes", window=HOUR, per="hour")
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -121,9 +121,7 @@ def review_write(*, user: User, title: Title, fields: dict[str, Any]) -> Review:
 
 
 def _snapshot(review: Review) -> dict[str, Any]:
-    from shuraba.reviews.forms import WRITABLE  # noqa: PLC0415 (forms import models; this keeps services light)
-
-    return {name: getattr(review, name) for name in WRITABLE}
+    return {name: getattr(review, name) for name in REVIEW_FIELDS}
 
 
 @transaction.atomic
@@ -155,9 +153,13 @@ def review_helpful_vote(*, user: User, review: Review, helpful: bool | None) -> 
         raise ReviewRefused(403, "you cannot vote on your own review")
     if review.state != State.PUBLISHED:
         raise ReviewRefused(404, "no such review")
-    hour = timedelta(hours=1)
-    count, oldest = _window(HelpfulVote.objects.filter(user=user), window=hour)
-    _limit_check(count, settings.REVIEW_VOTES_PER_HOUR, what="votes", per="hour", oldest=oldest, window=hour)
+    rate_check(
+        HelpfulVote.objects.filter(user=user),
+        limit=settings.REVIEW_VOTES_PER_HOUR,
+        what="votes",
+        window=HOUR,
+        per="hour",
+    )
     previous = HelpfulVote.objects.select_for_update().filter(user=user, review=review).first()
     if previous is not None:
         _count_add(review, previous.helpful, -1)
@@ -183,9 +185,8 @@ def _count_add(review: Review, helpful: bool, step: int) -> None:
 def review_report(*, user: User, review: Review, reason: str, note: str) -> ReviewReport:
     if review.user_id == user.pk:
         raise ReviewRefused(403, "you cannot report your own review; edit or delete it instead")
-    day = timedelta(days=1)
-    count, oldest = _window(ReviewReport.objects.filter(user=user), window=day)
-    _limit_check(count, settings.REVIEW_REPORTS_PER_DAY, what="reports", per="day", oldest=oldest, window=day)
+    rows = ReviewReport.objects.filter(user=user)
+    rate_check(rows, limit=settings.REVIEW_REPORTS_PER_DAY, what="reports", window=timedelta(days=1), per="day")
     report, created = ReviewReport.objects.get_or_create(
         user=user, review=review, defaults={"reason": reason, "note": note, "at": timezone.now()}
     )

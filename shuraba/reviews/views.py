@@ -16,6 +16,7 @@ from shuraba.accounts.models import User
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.models import Title
 from shuraba.catalog.selectors import TitleNotFound
+from shuraba.catalog.views import title_not_shown
 from shuraba.core.errors import BadQuery
 from shuraba.reviews import charts, readers, selectors, services, votes
 from shuraba.reviews.forms import RejectForm, ReportForm, ReviewForm, form_errors
@@ -41,14 +42,8 @@ def reading_of(request: HttpRequest, *, title: Title, opened: frozenset[str] = f
 
 
 def _hidden_or_404(request: HttpRequest, exc: TitleNotFound, slug: str) -> HttpResponse:
-    if exc.hidden is not None and exc.hidden.reason == "rules":
-        show_url = reverse("title-detail", args=[slug]) + "?show=once"
-        response = render(
-            request, "catalog/title_hidden.html", {"hidden": exc.hidden, "slug": slug, "show_url": show_url}
-        )
-        response["X-Robots-Tag"] = "noindex"
-        return response
-    raise Http404("No such title") from exc
+    """The title's own "hidden by your rules" page, whose "show once" opens the title page."""
+    return title_not_shown(request, exc, slug=slug, show_url=reverse("title-detail", args=[slug]) + "?show=once")
 
 
 def _title(request: HttpRequest, slug: str) -> Title:
@@ -282,7 +277,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/moderation.html",
-        {"queue": selectors.moderation_queue(reading=reading), "reject_form": RejectForm()},
+        {"queue": selectors.moderation_queue(reading=reading)},
     )
 
 

@@ -23,7 +23,7 @@ from shuraba.catalog.services import title_axis_set
 from shuraba.library.models import LibraryEntry, Status
 from shuraba.reviews.consensus import Consensus, consensus_of
 from shuraba.reviews.models import FINISHED_ONLY_AXES, VOTED_AXES, ClassificationVote
-from shuraba.reviews.services import ReviewRefused, _limit_check, _window
+from shuraba.reviews.services import HOUR, ReviewRefused, rate_check
 from shuraba.taxonomy.models import Axis
 
 FINISHED = (Status.COMPLETED, Status.REREADING)
@@ -128,9 +128,8 @@ def vote_cast(*, user: User, title: Title, axis_key: str, ballot: Mapping[str, f
         raise ReviewRefused(
             403, "only readers who finished the title vote on its ending: mark it completed in your library"
         )
-    hour = timedelta(hours=1)
-    count, oldest = _window(ClassificationVote.objects.filter(user=user), window=hour)
-    _limit_check(count, settings.REVIEW_VOTES_PER_HOUR, what="votes", per="hour", oldest=oldest, window=hour)
+    rows = ClassificationVote.objects.filter(user=user)
+    rate_check(rows, limit=settings.REVIEW_VOTES_PER_HOUR, what="votes", window=HOUR, per="hour")
     ClassificationVote.objects.filter(user=user, title=title, axis=axis_key).delete()
     now = timezone.now()
     ClassificationVote.objects.bulk_create(
