@@ -18,7 +18,7 @@ levels (none / minor / major); a viewer shows none of them, the minor ones, or a
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
@@ -322,6 +322,18 @@ AGE_GATE_NOTE = Hidden(
 )
 
 
+RulesLookup = Callable[[Visibility, int], "tuple[str, ...] | None"]
+_rules_lookup: RulesLookup | None = None
+
+
+def rules_lookup_register(lookup: RulesLookup | None) -> None:
+    """Answer `title_hidden`'s rules from an in-memory index (search registers its rule bitmaps, which
+    agree with the rules' SQL side): `lookup(visibility, title_id)` gives the names of the rules that hide
+    the title, or None for a title it does not know, which the database then answers."""
+    global _rules_lookup  # noqa: PLW0603 (one lookup per process, registered when the apps are ready)
+    _rules_lookup = lookup
+
+
 def title_hidden(visibility: Visibility, *, title_id: int, content_rating: str) -> Hidden | None:
     """Why one title is hidden from this visibility, or None when it is shown: the age gate first (a title
     behind it does not exist for the viewer), then the avoid rules (named, never what matched)."""
@@ -329,10 +341,12 @@ def title_hidden(visibility: Visibility, *, title_id: int, content_rating: str) 
         return AGE_GATE_NOTE
     if not visibility.rules:
         return None
-    from shuraba.catalog.models import Title  # noqa: PLC0415 (catalog's models import accounts' User)
+    names = _rules_lookup(visibility, title_id) if _rules_lookup is not None else None
+    if names is None:  # no index, or one that has not read the title: the rules' SQL side decides
+        from shuraba.catalog.models import Title  # noqa: PLC0415 (catalog's models import accounts' User)
 
-    one = Title.objects.filter(pk=title_id)
-    names = tuple(rule.name for rule in visibility.rules if one.filter(rule.condition()).exists())
+        one = Title.objects.filter(pk=title_id)
+        names = tuple(rule.name for rule in visibility.rules if one.filter(rule.condition()).exists())
     if not names:
         return None
     why = "Hidden by your avoid rule " + ", ".join(f"“{name}”" for name in names) + "."

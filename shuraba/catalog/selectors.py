@@ -26,7 +26,8 @@ from shuraba.catalog.models import (
     TitleAxisValue,
     TitleTag,
 )
-from shuraba.taxonomy.models import profile_axes
+from shuraba.core.versioned import VersionedCache
+from shuraba.taxonomy.models import Axis, profile_axes
 
 
 class TitleNotFound(LookupError):
@@ -195,10 +196,20 @@ def tag_titles(*, visibility: Visibility, slug: str, limit: int = 60) -> TitlePa
     )
 
 
-def _title_get(visibility: Visibility, *, slug: str | None, pk: int | None) -> Title:
+# A title page's title with every row it shows, and the profile axes, per worker until the catalog changes
+# (core/versioned.py): read-only copies shared by the worker's threads.
+_TITLES: VersionedCache[Title | None] = VersionedCache(size=512)
+_AXES: VersionedCache[tuple[Axis, ...]] = VersionedCache(size=1)
+
+
+def _title_read(*, slug: str | None, pk: int | None) -> Title | None:
     queryset = _with_profile(Title.objects.all()).prefetch_related("alt_titles", "credits__creator", "external_ids")
     queryset = queryset.prefetch_related("stages")
-    title = queryset.filter(slug=slug).first() if slug is not None else queryset.filter(pk=pk or 0).first()
+    return queryset.filter(slug=slug).first() if slug is not None else queryset.filter(pk=pk or 0).first()
+
+
+def _title_get(visibility: Visibility, *, slug: str | None, pk: int | None) -> Title:
+    title = _TITLES.get(("slug", slug) if slug is not None else ("pk", pk), lambda: _title_read(slug=slug, pk=pk))
     if title is None:
         raise TitleNotFound(slug or str(pk))
     hidden = policies.title_hidden(visibility, title_id=title.pk, content_rating=title.content_rating)
@@ -212,7 +223,7 @@ def _axes(title: Title, visibility: Visibility, reveal: Reveal) -> tuple[AxisSho
     for row in title.axis_values.all():
         by_axis.setdefault(row.axis.key, []).append(row)
     shown = []
-    for axis in profile_axes():
+    for axis in _AXES.get("profile", lambda: tuple(profile_axes())):
         visible = policies.axis_shown(visibility, reveal, axis_key=axis.key, spoiler=axis.spoiler)
         rows = by_axis.get(axis.key, []) if visible else []
         values = tuple(ValueShown(r.value.key, r.value.label, r.weight, r.source, r.confidence, r.locked) for r in rows)

@@ -93,9 +93,14 @@ class Review(models.Model):
             models.CheckConstraint(condition=models.Q(state__in=State.values), name="review_state_known"),
         ]
         indexes = [
-            models.Index(fields=["title", "state", "helpful_rank"], name="review_title_helpful"),
+            # One per sort of a title's reviews (selectors.SORTS), read backwards for the descending ones,
+            # so a page of 500 reviews reads its few rows without sorting them all.
+            models.Index(
+                fields=["title", "state", "editor_pick", "helpful_rank", "published_at"],
+                name="review_title_helpful_order",
+            ),
             models.Index(fields=["title", "state", "published_at"], name="review_title_newest"),
-            models.Index(fields=["title", "state", "score"], name="review_title_score"),
+            models.Index(fields=["title", "state", "score", "helpful_rank"], name="review_title_score_order"),
             models.Index(fields=["state", "published_at"], name="review_state_published"),
         ]
 
@@ -231,6 +236,7 @@ class ClassificationVote(models.Model):
         ]
         indexes = [
             models.Index(fields=["title", "axis"], name="classification_vote_title"),
+            models.Index(fields=["title", "at"], name="classification_vote_title_at"),
             models.Index(fields=["user", "at"], name="classification_vote_user_at"),
         ]
 

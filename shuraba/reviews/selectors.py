@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -18,11 +19,14 @@ from shuraba.accounts.models import User
 from shuraba.accounts.policies import NOTHING_REVEALED, Progress, Reveal, Visibility
 from shuraba.catalog.models import StageKey, Title, TitleAxisValue
 from shuraba.catalog.selectors import TitleNotFound
+from shuraba.core.changelog import changelog_newest
 from shuraba.core.markup import markdown_render
+from shuraba.core.versioned import VersionedCache
 from shuraba.library.models import LibraryEntry, Status
 from shuraba.reviews import votes
 from shuraba.reviews.markup import Part, body_parse
 from shuraba.reviews.models import (
+    DIMENSION_KEYS,
     DIMENSIONS,
     FINISHED_ONLY_AXES,
     REVIEW_FIELDS,
@@ -290,19 +294,33 @@ def _published(queryset: QuerySet[Review]) -> QuerySet[Review]:
     return queryset.filter(state=State.PUBLISHED)
 
 
+# Plain SQL: the ORM took longer to compile this query (13 aggregates) than the database to answer it.
+SUMMARY_SQL = (
+    "SELECT score, verdict, COUNT(*), "  # noqa: S608 (column and table names from model meta)
+    + ", ".join(f"SUM({key}), COUNT({key})" for key in DIMENSION_KEYS)
+    + f" FROM {Review._meta.db_table} WHERE title_id = %s AND state = %s GROUP BY score, verdict"
+)
+
+
 def score_summary(*, title_id: int) -> ScoreSummary:
-    """The published reviews' scores in one read (a title with 500 reviews reads 500 short rows)."""
-    keys = [key for key, _ in DIMENSIONS]
-    rows = list(_published(Review.objects.filter(title_id=title_id)).order_by().values_list("score", "verdict", *keys))
-    by_score = Counter(row[0] for row in rows)
-    verdicts = Counter(row[1] for row in rows)
+    """The published reviews' scores in one read, counted in the database by score and verdict (at most 30
+    rows, however many reviews), each group with its dimensions' sums and how many gave them."""
+    with connection.cursor() as cursor:
+        cursor.execute(SUMMARY_SQL, [title_id, State.PUBLISHED.value])
+        groups = cursor.fetchall()  # score, verdict, n, then each dimension's sum and count
+    by_score, verdicts = Counter[int](), Counter[str]()
+    for score, verdict, n, *_ in groups:
+        by_score[score] += n
+        verdicts[verdict] += n
     dimensions = []
     for i, (_, label) in enumerate(DIMENSIONS):
-        given = [row[2 + i] for row in rows if row[2 + i] is not None]
-        dimensions.append((label, sum(given) / len(given) if given else None, len(given)))
+        total = sum(g[3 + 2 * i] or 0 for g in groups)
+        given = sum(g[4 + 2 * i] for g in groups)
+        dimensions.append((label, total / given if given else None, given))
+    count = sum(by_score.values())
     return ScoreSummary(
-        count=len(rows),
-        mean=sum(row[0] for row in rows) / len(rows) if rows else None,
+        count=count,
+        mean=sum(score * n for score, n in by_score.items()) / count if count else None,
         histogram=tuple(by_score.get(score, 0) for score in range(SCORE_MIN, SCORE_MAX + 1)),
         dimensions=tuple(dimensions),
         verdicts=tuple((label, verdicts.get(value, 0)) for value, label in Verdict.choices),
@@ -313,24 +331,28 @@ def title_reviews(
     *, title: Title, reading: Reading, sort: str = "helpful", page: int = 1, per_page: int = PAGE_SIZE
 ) -> TitleReviews:
     """A title's published reviews for one page (`per_page` of them: the title page shows its top few), the
-    viewer's own (any state) apart; the caller has shown the title to this viewer (`review_title`)."""
+    viewer's own (any state) apart; the caller has shown the title to this viewer (`review_title`) and gives
+    it with its slug and name."""
     order = SORTS.get(sort, SORTS["helpful"])
-    published = _published(Review.objects.filter(title=title)).select_related("user", "title")
+    published = _published(Review.objects.filter(title=title)).select_related("user")
     if reading.user_id is not None:
         published = published.exclude(user_id=reading.user_id)
-    total = published.count()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = list(published.order_by(*order)[(page - 1) * per_page : page * per_page])
     own_row = (
-        Review.objects.select_related("user", "title").filter(title=title, user_id=reading.user_id).first()
+        Review.objects.select_related("user").filter(title=title, user_id=reading.user_id).first()
         if reading.user_id is not None
         else None
     )
+    summary = score_summary(title_id=title.pk)  # counts every published review: the viewer's own too
+    total = summary.count - (own_row is not None and own_row.state == State.PUBLISHED)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = list(published.order_by(*order)[(page - 1) * per_page : page * per_page]) if total else []
+    for row in (*rows, *([own_row] if own_row else [])):
+        row.title = title  # the caller's title (its slug and name), not a join per query
     return TitleReviews(
         reviews=_shown_all(rows, reading),
         own=review_one(own_row, reading) if own_row else None,
-        summary=score_summary(title_id=title.pk),
+        summary=summary,
         sort=sort if sort in SORTS else "helpful",
         page=page,
         pages=pages,
@@ -524,14 +546,31 @@ def _why_not(user: User | None, *, allowed: bool) -> str:
     return "" if allowed else "only readers who finished the title vote on its ending"
 
 
-def title_votes(*, title_id: int, reading: Reading, user: User | None) -> tuple[AxisVotes, ...]:
-    """The voted axes of a title for this viewer; the caller has shown the title (`review_title`)."""
-    axes = list(Axis.objects.filter(key__in=VOTED_AXES).prefetch_related("values").order_by("order"))
+# The voted axes with their values, and each title's sources and locks on them, per worker until the
+# catalog changes (core/versioned.py: a community consensus is written through the catalog, so it counts).
+_VOTED: VersionedCache[tuple[Axis, ...]] = VersionedCache(size=1)
+_PROFILES: VersionedCache[dict[str, tuple[set[str], bool]]] = VersionedCache(size=512)
+
+
+def _voted_axes() -> tuple[Axis, ...]:
+    return tuple(Axis.objects.filter(key__in=VOTED_AXES).prefetch_related("values").order_by("order"))
+
+
+def _profile_sources(title_id: int) -> dict[str, tuple[set[str], bool]]:
+    """Per voted axis, the sources of the title's values and whether an editor locked one."""
     profile: dict[str, tuple[set[str], bool]] = {}
     rows = TitleAxisValue.objects.filter(title_id=title_id, axis__key__in=VOTED_AXES)
     for key, source, locked in rows.values_list("axis__key", "source", "locked"):
         sources, was_locked = profile.get(key, (set(), False))
         profile[key] = (sources | {source}, was_locked or locked)
+    return profile
+
+
+def title_votes(*, title_id: int, reading: Reading, user: User | None) -> tuple[AxisVotes, ...]:
+    """The voted axes of a title for this viewer; the caller has shown the title (`review_title`)."""
+    version = changelog_newest()
+    axes = _VOTED.get("axes", _voted_axes, version=version)
+    profile = _PROFILES.get(title_id, lambda: _profile_sources(title_id), version=version)
     mine: dict[str, dict[str, float]] = {}
     if user is not None:
         for key, value, weight in ClassificationVote.objects.filter(title_id=title_id, user=user).values_list(

@@ -13,8 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shuraba.accounts.models import User
@@ -55,6 +55,12 @@ def _eligible(title_id: int) -> QuerySet[ClassificationVote]:
 # Tallies a worker remembers, keyed by what they are counted from: the title's votes (how many, the newest)
 # and a time bucket, since ballots become eligible as accounts age and as voters finish the title.
 TALLY_BUCKET_S = 300
+_VOTES = ClassificationVote._meta.db_table
+# Two subqueries, each answered from the (title, at) index alone: the one aggregate over both columns read
+# every row (2.7 ms for a title with 5,000 votes, against 0.4).
+VOTES_NOW_SQL = (
+    f"SELECT (SELECT COUNT(*) FROM {_VOTES} WHERE title_id = %s), (SELECT MAX(at) FROM {_VOTES} WHERE title_id = %s)"  # noqa: S608 (a table name from model meta)
+)
 _TALLIES: dict[tuple[Any, ...], dict[str, Tally]] = {}
 
 
@@ -62,8 +68,10 @@ def title_tally(*, title_id: int, axis_keys: tuple[str, ...], weighted: tuple[st
     """Each axis's tally, counted in the database (a title with 5,000 votes reads a few dozen rows), and
     remembered until a vote on the title changes or the time bucket turns; the weights are read only for the
     `weighted` axes, whose consensus takes their median."""
-    votes_now = ClassificationVote.objects.filter(title_id=title_id).aggregate(n=Count("pk"), newest=Max("at"))
-    key = (title_id, axis_keys, weighted, votes_now["n"], votes_now["newest"], int(time.time() // TALLY_BUCKET_S))
+    with connection.cursor() as cursor:
+        cursor.execute(VOTES_NOW_SQL, [title_id, title_id])
+        count, newest = cursor.fetchone()
+    key = (title_id, axis_keys, weighted, count, newest, int(time.time() // TALLY_BUCKET_S))
     held = _TALLIES.get(key)
     if held is None:
         if len(_TALLIES) > 4096:

@@ -187,6 +187,18 @@ def titles_rules_hide(*, visibility: Visibility, title_ids: Sequence[int]) -> di
     return {pk: tuple(names) for pk, names in hiding.items()}
 
 
+def title_rules_hide(visibility: Visibility, title_id: int) -> tuple[str, ...] | None:
+    """The names of the viewer's rules that hide one title, or None when the index has not read it (the
+    policy's `title_hidden` asks here first: a bitmap test per rule instead of a query per rule)."""
+    rules: Any = visibility.rules
+    index = search_index()
+    with index.lock:
+        slot = int(_slots_each(index, [title_id])[0])
+        if slot < 0 or slot not in index.live:
+            return None
+        return tuple(rule.name for rule in rules if slot in rule.bitmap(index))
+
+
 def titles_containing(*, text: str, title_ids: Sequence[int]) -> set[int]:
     """Those of the given titles with a name (the title or an alternative one) containing `text`, both
     folded as search folds them (case, marks, long vowels: "kori" finds "Kōri"). The given titles' folded

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from django.test import Client
 
+from shuraba.accounts import policies
 from shuraba.accounts.models import ReaderRules, User
 from shuraba.accounts.policies import AGE_GATED_RATINGS, SESSION_RULES, Visibility, rules_waived
 from shuraba.accounts.rules import PRESETS, RuleError, rules_parse, rules_stored
@@ -17,6 +18,7 @@ from shuraba.core.changelog import change_announce, changelog_newest_vocabulary
 from shuraba.core.errors import BadQuery
 from shuraba.search.engine import engine_search
 from shuraba.search.live import search_index
+from shuraba.search.lookup import title_rules_hide
 from shuraba.search.query import SearchQuery
 from shuraba.search.reference import reference_search
 from tests.urlmap import SIGNED_IN_API, SIGNED_IN_ONLY, concrete_urls, url_patterns
@@ -410,3 +412,17 @@ def test_the_settings_note_is_left_out_when_only_the_rules_hid_anything(db: None
     assert "hidden by your settings — why" not in body  # nothing else is hidden: no empty list under it
     visitor = _client_with("ending:tragedy", [], adult=False)
     assert "hidden by your settings — why" in visitor.get("/browse/").content.decode()  # the age gate's note
+
+
+def test_a_title_the_index_has_not_read_is_judged_by_the_rules_sql(db: None) -> None:
+    """The title page asks the search index's rule bitmaps first; a title it has not read (no announcement
+    yet) is answered by the rules' SQL side, never shown for want of a bitmap."""
+    search_index()
+    title = Title.objects.create(slug="not-announced", title="Not announced", content_rating="teen")
+    strict = Visibility(rules=rules_parse(["ending:tragedy"]).rules)
+    assert title_rules_hide(strict, title.pk) is None, "the index has not read it"
+    hidden = policies.title_hidden(strict, title_id=title.pk, content_rating="teen")
+    assert hidden is not None, "strict: an unclassified title is hidden"
+    assert [count.name for count in hidden.rules] == ["ending:tragedy"]
+    change_announce(title_id=title.pk)
+    assert title_rules_hide(strict, title.pk) == ("ending:tragedy",), "read after its announcement"
