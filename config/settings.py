@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "axes",
@@ -131,6 +132,8 @@ INSTALLED_APPS = [
     "shuraba.importers",
     "shuraba.library",
     "shuraba.reviews",
+    "shuraba.lists",
+    "shuraba.feeds",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +181,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shuraba.accounts.context_processors.viewer",
+                "shuraba.core.context_processors.page_url",
             ],
         },
     },
@@ -370,6 +374,18 @@ REVIEW_VOTES_PER_HOUR = env_int(
     default=200,
     lowest=1,
     highest=100_000,
+)
+# Rate limits on reading lists (counted in the database): lists a reader makes per day, suggestions to
+# others' lists per day.
+LISTS_PER_DAY = env_int(
+    "SHURABA_LISTS_PER_DAY", os.environ.get("SHURABA_LISTS_PER_DAY"), default=20, lowest=1, highest=10_000
+)
+LIST_SUGGESTIONS_PER_DAY = env_int(
+    "SHURABA_LIST_SUGGESTIONS_PER_DAY",
+    os.environ.get("SHURABA_LIST_SUGGESTIONS_PER_DAY"),
+    default=30,
+    lowest=1,
+    highest=10_000,
 )
 
 AXES_FAILURE_LIMIT = env_int(

@@ -8,8 +8,11 @@ from shuraba.accounts import views as accounts
 from shuraba.catalog import views as catalog
 from shuraba.core import views as core
 from shuraba.editorial import views as editorial
+from shuraba.feeds import feeds
+from shuraba.feeds.sitemaps import sitemap_index, sitemap_section
 from shuraba.library import profile_views as library_profile
 from shuraba.library import views as library
+from shuraba.lists import views as lists
 from shuraba.reviews import views as reviews
 from shuraba.search import views as search
 
@@ -26,7 +29,11 @@ urlpatterns = [
     path("titles/<slug:slug>/reviews/", reviews.title_reviews, name="title-reviews"),
     path("titles/<slug:slug>/review/", reviews.review_write, name="review-write"),
     path("titles/<slug:slug>/votes/", reviews.title_vote, name="title-vote"),
+    path("titles/<slug:slug>/reviews/feed.rss", feeds.TitleReviewsRss(), name="title-reviews-rss"),
+    path("titles/<slug:slug>/reviews/feed.atom", feeds.TitleReviewsAtom(), name="title-reviews-atom"),
     path("reviews/", reviews.reviews_index, name="reviews"),
+    path("reviews/feed.rss", feeds.ReviewsRss(), name="reviews-rss"),
+    path("reviews/feed.atom", feeds.ReviewsAtom(), name="reviews-atom"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review-detail"),
     path("reviews/<int:pk>/blocks/<int:number>/", reviews.review_block, name="review-block"),
     path("reviews/<int:pk>/helpful/", reviews.review_helpful, name="review-helpful"),
@@ -37,6 +44,21 @@ urlpatterns = [
     path("moderation/log/", reviews.moderation_log, name="moderation-log"),
     path("moderation/reviews/<int:pk>/", reviews.moderation_review, name="moderation-review"),
     path("moderation/reports/<int:pk>/", reviews.moderation_report, name="moderation-report"),
+    path("lists/", lists.lists_index, name="lists"),
+    path("lists/new/", lists.list_new, name="list-new"),
+    path("lists/add/", lists.item_add_from_title, name="list-add-from-title"),
+    path("lists/feed.rss", feeds.ListsRss(), name="lists-rss"),
+    path("lists/feed.atom", feeds.ListsAtom(), name="lists-atom"),
+    path("lists/<slug:slug>/", lists.list_detail, name="list-detail"),
+    path("lists/<slug:slug>/edit/", lists.list_edit, name="list-edit"),
+    path("lists/<slug:slug>/items/", lists.item_add, name="list-add"),
+    path("lists/<slug:slug>/items/<int:pk>/", lists.item_change, name="list-item"),
+    path("lists/<slug:slug>/order/", lists.items_order, name="list-order"),
+    path("lists/<slug:slug>/suggest/", lists.list_suggest, name="list-suggest"),
+    path("lists/<slug:slug>/suggestions/<int:pk>/", lists.suggestion_decide, name="list-suggestion"),
+    path("lists/<slug:slug>/delete/", lists.list_delete, name="list-delete"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("age-gate/", accounts.age_gate, name="age-gate"),
     path("settings/", accounts.reader_settings, name="settings"),
     path("settings/avoid/", accounts.avoid_rules, name="avoid-rules"),

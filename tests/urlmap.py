@@ -33,6 +33,13 @@ NOT_WALKED = {
     "review-delete",
     "moderation-review",
     "moderation-report",
+    "list-add-from-title",  # the lists' writes take POST
+    "list-add",
+    "list-item",
+    "list-order",
+    "list-suggest",
+    "list-suggestion",
+    "list-delete",
 }
 OPEN_SAMPLE_SLUG = "a-ferry-song-for-two"  # a teen-rated sample title: every viewer may see it
 # Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
@@ -51,10 +58,12 @@ SIGNED_IN_ONLY = {
     "review-history",
     "moderation",
     "moderation-log",
+    "list-new",
+    "list-edit",
 }
 # Of those, the pages that are not every reader's: a review's history (its writer's and the editors') and
 # moderation (the editors'): a reader who is signed in gets a 404.
-NOT_EVERY_READERS = {"review-history", "moderation", "moderation-log"}
+NOT_EVERY_READERS = {"review-history", "moderation", "moderation-log", "list-edit"}
 
 # The signed-in reader's API: a visitor is answered 401 in JSON (an API does not redirect to a page).
 # Pattern -> the method it is walked with, its one URL.
@@ -72,6 +81,16 @@ SIGNED_IN_API = {
     "api-1:review_helpful": ("put", "/api/v1/reviews/1/helpful"),
     "api-1:review_report": ("post", "/api/v1/reviews/1/reports"),
     "api-1:title_vote": ("put", f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/votes/subgenre"),
+    "api-1:list_create": ("post", "/api/v1/lists"),
+    "api-1:list_update": ("patch", "/api/v1/lists/no-such-list"),
+    "api-1:list_delete": ("delete", "/api/v1/lists/no-such-list"),
+    "api-1:item_add": ("post", "/api/v1/lists/no-such-list/items"),
+    "api-1:item_update": ("patch", f"/api/v1/lists/no-such-list/items/{OPEN_SAMPLE_SLUG}"),
+    "api-1:item_remove": ("delete", f"/api/v1/lists/no-such-list/items/{OPEN_SAMPLE_SLUG}"),
+    "api-1:items_order": ("put", "/api/v1/lists/no-such-list/order"),
+    "api-1:suggestions": ("get", "/api/v1/lists/no-such-list/suggestions"),
+    "api-1:suggestion_make": ("post", "/api/v1/lists/no-such-list/suggestions"),
+    "api-1:suggestion_decide": ("put", "/api/v1/lists/no-such-list/suggestions/1"),
 }
 
 
@@ -103,6 +122,8 @@ def signed_in_urls() -> dict[str, list[str]]:
         "review-history": [f"/reviews/{_walk_reviews()[0]}/history/"],
         "moderation": ["/moderation/"],
         "moderation-log": ["/moderation/log/"],
+        "list-new": ["/lists/new/"],
+        "list-edit": [f"/lists/{_walk_lists()[0]}/edit/"],
     }
 
 
@@ -158,6 +179,29 @@ def _walk_reviews() -> tuple[int, int]:
     return ids[0], ids[1]
 
 
+WALK_LIST_PUBLIC, WALK_LIST_UNLISTED = "walk-list-public", "walk-list-unlisted"
+
+
+def _walk_lists() -> tuple[str, str]:
+    """The walk reader's public and unlisted lists, each holding an open title and one behind the age gate,
+    the gated one's note naming it (the walks check neither reaches an unverified visitor)."""
+    from shuraba.lists.models import ListItem, ReadingList  # noqa: PLC0415 (imported before the apps are ready)
+
+    user, _ = User.objects.get_or_create(username=WALK_READER)
+    gated = Title.objects.filter(content_rating="explicit").order_by("slug")[0]
+    for slug, privacy in ((WALK_LIST_PUBLIC, "public"), (WALK_LIST_UNLISTED, "unlisted")):
+        made, _ = ReadingList.objects.get_or_create(
+            slug=slug, defaults={"name": f"The walk's {privacy} list", "privacy": privacy, "owner": user}
+        )
+        ListItem.objects.get_or_create(
+            reading_list=made, title=Title.objects.get(slug=OPEN_SAMPLE_SLUG), defaults={"position": 1, "note": "Open."}
+        )
+        ListItem.objects.get_or_create(
+            reading_list=made, title=gated, defaults={"position": 2, "note": f"Then {gated.title}."}
+        )
+    return WALK_LIST_PUBLIC, WALK_LIST_UNLISTED
+
+
 def gated_urls() -> set[str]:
     """URLs about a title behind the age gate whose address does not end in its slug: 404 when gated."""
     gated_review = _walk_reviews()[1]
@@ -191,6 +235,20 @@ def concrete_urls() -> dict[str, list[str]]:
         "api-1:reviews_recent": ["/api/v1/reviews", "/api/v1/reviews?picks=true"],
         "api-1:title_votes": [f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/votes", f"/api/v1/titles/{gated}/votes"],
         "api-1:review_get": [f"/api/v1/reviews/{open_review}", f"/api/v1/reviews/{gated_review}"],
+        "lists": ["/lists/", "/lists/?q=walk", "/lists/?kind=reader&starter=1&page=1"],
+        "list-detail": [f"/lists/{slug}/" for slug in _walk_lists()],
+        "lists-rss": ["/lists/feed.rss"],
+        "lists-atom": ["/lists/feed.atom"],
+        "reviews-rss": ["/reviews/feed.rss"],
+        "reviews-atom": ["/reviews/feed.atom"],
+        # Feeds are made for the public visibility whoever asks: a gated title's is a 404 to adults too
+        # (tests/feeds), so the walks read the open title's.
+        "title-reviews-rss": [f"/titles/{OPEN_SAMPLE_SLUG}/reviews/feed.rss"],
+        "title-reviews-atom": [f"/titles/{OPEN_SAMPLE_SLUG}/reviews/feed.atom"],
+        "sitemap": ["/sitemap.xml"],
+        "sitemap-section": [f"/sitemap-{name}.xml" for name in ("pages", "titles", "reviews", "lists", "guide")],
+        "api-1:lists_index": ["/api/v1/lists", "/api/v1/lists?starter=true&kind=reader"],
+        "api-1:list_get": [f"/api/v1/lists/{slug}" for slug in _walk_lists()],
         "home": ["/"],
         "guide": ["/guide/"],
         "guide-page": [f"/guide/{p.slug}/" for p in GuidePage.objects.all()],

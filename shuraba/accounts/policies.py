@@ -186,6 +186,13 @@ def visibility_of(viewer: Viewer) -> Visibility:
     )
 
 
+def feed_visibility(visibility: Visibility) -> Visibility:
+    """What a feed or the sitemap shows whoever asks: the public visibility (not confirmed 18+, the default
+    spoiler setting: feeds are read by other sites and by feed readers with no session), keeping only the
+    requester's own avoid rules, so a reader's hidden titles stay hidden there too."""
+    return Visibility(rules=visibility.rules)
+
+
 def rules_waived(visibility: Visibility) -> Visibility:
     """The same visibility without the avoid rules: "show it once" on a rule-hidden title (never the age gate)."""
     return Visibility(hidden_ratings=visibility.hidden_ratings, spoilers=visibility.spoilers)

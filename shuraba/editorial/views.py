@@ -10,6 +10,7 @@ from shuraba.catalog import selectors
 from shuraba.core.errors import BadQuery
 from shuraba.core.markup import markdown_render
 from shuraba.editorial.models import GuidePage
+from shuraba.lists.selectors import starter_lists
 from shuraba.search.query import Range, SearchQuery
 from shuraba.search.selectors import title_search
 from shuraba.taxonomy.models import Axis, Tag, TagCategory, Term, TermKind
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "gentle": gentle,
             "total": newest.total,  # the unfiltered search counts every title this viewer may see
             "subgenres": Axis.objects.get(key="subgenre").values.all(),
+            "starters": starter_lists(visibility=visibility),
         },
     )
 
@@ -53,6 +55,7 @@ def guide_index(request: HttpRequest) -> HttpResponse:
         {
             "guides": GuidePage.objects.filter(published=True),
             "stages": Term.objects.filter(kind=TermKind.STAGE),
+            "starters": starter_lists(visibility=visibility_from_request(request)),
         },
     )
 

@@ -9,6 +9,7 @@ the same numbers beside it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.utils.html import escape
@@ -31,6 +32,14 @@ class Counted(Protocol):
 
     @property
     def count(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A counted value for a chart made from plain numbers (a reviews' histogram, a list's profile)."""
+
+    label: str
+    count: int
 
 
 def _words(bars: Sequence[Counted], unit: tuple[str, str], prefix: str) -> str:

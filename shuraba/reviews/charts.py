@@ -3,12 +3,10 @@ the overall score histogram and the dimension scores' means. The page prints the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from shuraba.library.charts import BAR_FILL, FONT, INK, TRACK_FILL, WIDTH, bars_svg, columns_svg, svg_image
+from shuraba.library.charts import BAR_FILL, FONT, INK, TRACK_FILL, WIDTH, Bar, bars_svg, columns_svg, svg_image
 from shuraba.reviews.models import SCORE_MAX, SCORE_MIN
 from shuraba.reviews.selectors import AxisVotes, ScoreSummary
 
@@ -17,14 +15,8 @@ MEAN_W = 40
 LABEL_W = 150  # room for "Psychological depth"
 
 
-@dataclass(frozen=True)
-class _Bar:
-    label: str
-    count: int
-
-
 def score_histogram_svg(summary: ScoreSummary, *, chart_id: str = "review-scores") -> SafeString:
-    bars = [_Bar(str(score), n) for score, n in zip(range(SCORE_MIN, SCORE_MAX + 1), summary.histogram, strict=True)]
+    bars = [Bar(str(score), n) for score, n in zip(range(SCORE_MIN, SCORE_MAX + 1), summary.histogram, strict=True)]
     return columns_svg(
         chart_id=chart_id, title="Reviewers' overall scores", bars=bars, unit=("review", "reviews"), prefix="score "
     )
@@ -55,7 +47,7 @@ def dimension_bars_svg(summary: ScoreSummary, *, chart_id: str = "review-dimensi
 
 def votes_svg(axis: AxisVotes) -> SafeString:
     """How the eligible voters chose on one axis, one bar per value."""
-    bars = [_Bar(label, n) for _, label, n in axis.counts]
+    bars = [Bar(label, n) for _, label, n in axis.counts]
     return bars_svg(
         chart_id=f"votes-{axis.key}", title=f"Readers' votes on {axis.label}", bars=bars, unit=("voter", "voters")
     )

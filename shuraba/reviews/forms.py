@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 
-from shuraba.reviews.markup import BodyError, body_parse, text_clean
+from shuraba.core.markup import text_clean
+from shuraba.reviews.markup import BodyError, body_parse
 from shuraba.reviews.models import (
     BODY_MAX,
     LINE_MAX,

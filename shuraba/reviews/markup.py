@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from shuraba.accounts.policies import STAGE_KEYS
+from shuraba.core.markup import text_clean
 
 _OPEN = re.compile(r"^\s{0,3}:::\s*spoiler\b(?P<args>.*)$", re.IGNORECASE)
 _CLOSE = re.compile(r"^\s{0,3}:::\s*$")
@@ -26,9 +27,6 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CHAPTER = re.compile(r"\b(?:ch(?:apter)?\.?)\s*(\d{1,5})\b", re.IGNORECASE)
 _STAGE_NUMBER = re.compile(r"\bstage\s*([1-5])\b", re.IGNORECASE)
 _STAGE_WORDS = {**{key: key for key in STAGE_KEYS}, "third party": "third-party", "ending": "resolution"}
-# Unicode controls that reorder what is displayed (bidirectional embeddings, overrides and isolates): text
-# that reads one way and renders another. Removed from every user text field.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 STAGE_NAMES = ", ".join(STAGE_KEYS)
 
 
@@ -44,11 +42,6 @@ class Part:
     spoiler: bool = False
     stage: str | None = None
     chapter: int | None = None
-
-
-def text_clean(text: str) -> str:
-    """User text as kept: no bidirectional controls, Windows line ends made plain."""
-    return text.translate(_BIDI_CONTROLS).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def body_parse(body: str) -> tuple[Part, ...]:

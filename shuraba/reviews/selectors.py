@@ -380,7 +380,9 @@ class RecentReviews:
     pages: int
 
 
-def reviews_recent(*, reading: Reading, picks_only: bool = False, page: int = 1) -> RecentReviews:
+def reviews_recent(
+    *, reading: Reading, picks_only: bool = False, page: int = 1, per_page: int = PAGE_SIZE
+) -> RecentReviews:
     """Published reviews across the catalog, newest first, of titles this viewer is shown."""
     visibility = reading.visibility
     every = _published(Review.objects.all())
@@ -390,12 +392,10 @@ def reviews_recent(*, reading: Reading, picks_only: bool = False, page: int = 1)
     shown = every.filter(title__in=policies.visible_title_ids(visibility))
     total = shown.count()
     hidden = rated.count() - total if visibility.rules else 0
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     rows = list(
-        shown.select_related("user", "title").order_by("-published_at", "-pk")[
-            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
-        ]
+        shown.select_related("user", "title").order_by("-published_at", "-pk")[(page - 1) * per_page : page * per_page]
     )
     return RecentReviews(_shown_all(rows, reading), hidden, page, pages)
 

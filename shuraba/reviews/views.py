@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from shuraba.accounts.models import User
+from shuraba.accounts.policies import feed_visibility
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.models import Title
 from shuraba.catalog.selectors import TitleNotFound
@@ -90,6 +91,8 @@ def title_reviews(request: HttpRequest, slug: str) -> HttpResponse:
             "sorts": selectors.SORT_LABELS,
             "histogram": charts.score_histogram_svg(listing.summary),
             "dimensions": charts.dimension_bars_svg(listing.summary),
+            # the title's feed is made for the public visibility: none for a title behind its age gate
+            "feed": feed_visibility(visibility_from_request(request)).rating_shown(title.content_rating),
         },
     )
 

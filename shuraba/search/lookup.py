@@ -187,6 +187,16 @@ def titles_rules_hide(*, visibility: Visibility, title_ids: Sequence[int]) -> di
     return {pk: tuple(names) for pk, names in hiding.items()}
 
 
+def titles_cards(*, title_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    """The index's card (catalog.cards.CARD_FIELDS) of each given title it has read; one it has not read yet
+    is missing (the caller reads its row)."""
+    index = search_index()
+    with index.lock:
+        slots = _slots_each(index, title_ids).tolist()
+        cards = [index.cards[slot] if slot >= 0 and slot in index.live else None for slot in slots]
+    return {pk: card for pk, card in zip(title_ids, cards, strict=True) if card is not None}
+
+
 def title_rules_hide(visibility: Visibility, title_id: int) -> tuple[str, ...] | None:
     """The names of the viewer's rules that hide one title, or None when the index has not read it (the
     policy's `title_hidden` asks here first: a bitmap test per rule instead of a query per rule)."""

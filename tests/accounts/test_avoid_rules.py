@@ -329,6 +329,8 @@ def test_no_page_or_endpoint_shows_a_title_the_rules_hide(db: None, who: str) ->
             if own in hidden:
                 if pattern == "review-block":  # a fragment htmx swaps in: nothing of a hidden title, not a page
                     assert response.status_code == 404, url
+                elif pattern in {"title-reviews-rss", "title-reviews-atom"}:  # a feed has no interstitial
+                    assert response.status_code == 404, url
                 elif pattern.startswith("api-1:"):
                     assert response.status_code == 403, url
                     assert "Hidden by your avoid rule" in body, url

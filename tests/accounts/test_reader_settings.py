@@ -199,6 +199,7 @@ def test_export_holds_the_account_its_choices_and_reveals(
         "avoid_rules",
         "library",
         "reviews",
+        "reading_lists",
         "api_tokens",
     }
 

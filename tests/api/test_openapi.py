@@ -43,6 +43,13 @@ def test_every_endpoint_is_documented(db: None) -> None:
         "/api/v1/reviews/{review_id}/reports",
         "/api/v1/titles/{slug}/votes",
         "/api/v1/titles/{slug}/votes/{axis}",
+        "/api/v1/lists",
+        "/api/v1/lists/{slug}",
+        "/api/v1/lists/{slug}/items",
+        "/api/v1/lists/{slug}/items/{title}",
+        "/api/v1/lists/{slug}/order",
+        "/api/v1/lists/{slug}/suggestions",
+        "/api/v1/lists/{slug}/suggestions/{suggestion_id}",
     }
     for operations in paths.values():
         for operation in operations.values():

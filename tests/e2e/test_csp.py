@@ -35,6 +35,9 @@ NOT_PAGES |= {
 NOT_PAGES |= {"profile", "entry-shared"}
 # Nor reviews: a review's own page and its spoiler blocks are checked under the CSP by the reviews journey.
 NOT_PAGES |= {"review-detail", "review-block"}
+# Feeds, the sitemap and the lists' API are XML and JSON, not pages (tests/feeds and tests/lists read them).
+NOT_PAGES |= {"reviews-rss", "reviews-atom", "title-reviews-rss", "title-reviews-atom", "lists-rss", "lists-atom"}
+NOT_PAGES |= {"sitemap", "sitemap-section", "api-1:lists_index", "api-1:list_get"}
 PAGES = {name for name, _ in url_patterns()} - NOT_PAGES
 # Registered before any page script runs; a violation anywhere in the page's life lands in window.__csp.
 LISTEN = """

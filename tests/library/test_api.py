@@ -21,6 +21,7 @@ from shuraba.catalog.models import Title
 from shuraba.library import services
 from shuraba.library.api import NO_SUCH_TITLE, SIGN_IN, UploadCapped
 from shuraba.library.models import LibraryEntry, LibraryImport, Privacy, Status, UnmatchedEntry
+from shuraba.lists.api import SIGN_IN as LISTS_SIGN_IN
 from shuraba.reviews.api import SIGN_IN as REVIEWS_SIGN_IN
 from tests.urlmap import SIGNED_IN_API
 
@@ -118,7 +119,12 @@ def test_a_visitor_who_is_not_signed_in_is_answered_401_on_every_endpoint(
     sent = {} if method == "get" else {"data": body, "content_type": "application/json"}
     response = getattr(unverified, method)(url, **sent)
     assert response.status_code == 401
-    expected = REVIEWS_SIGN_IN if "review" in pattern or "vote" in pattern else SIGN_IN
+    lists = {"list_create", "list_update", "list_delete", "item_add", "item_update", "item_remove", "items_order"}
+    lists |= {"suggestions", "suggestion_make", "suggestion_decide"}
+    if pattern.removeprefix("api-1:") in lists:
+        expected = LISTS_SIGN_IN
+    else:
+        expected = REVIEWS_SIGN_IN if "review" in pattern or "vote" in pattern else SIGN_IN
     assert response.json() == {"detail": expected}
     assert SIGN_IN == "sign in to use your library: /accounts/login/"
     assert not LibraryEntry.objects.exists()

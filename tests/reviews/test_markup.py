@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from shuraba.reviews.markup import BodyError, Part, body_parse, text_clean
+from shuraba.core.markup import text_clean
+from shuraba.reviews.markup import BodyError, Part, body_parse
 
 
 def test_a_body_splits_into_text_and_tagged_spoiler_blocks() -> None:

@@ -19,5 +19,6 @@ class Command(BaseCommand):
         call_command("guides_load", stdout=self.stdout)
         if not options["no_sample"]:
             call_command("sample_load", stdout=self.stdout)
+            call_command("lists_sample_load", stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("static files collected")
