@@ -5,10 +5,11 @@
 
 Set-up, once per database (kept, so a rerun only measures): an editor makes an editorial starter list of 200
 titles past the age gate, each with a note, through `lists.services`. Then `shuraba serve` (gunicorn), a
-reader signed in through the login form keeps bench_rules' three custom avoid rules (coercion, tragedy,
-graphic warnings) and asks, in a shuffled order, for the list's page, the lists index, the list over the API
-and a title page of the list (its "in N lists" section); `GET /healthz` before each request is the baseline.
-Benchmarks report; they never fail on a time (STYLE habit 8).
+reader signed in through the login form keeps three avoid rules that hide a minority of the real catalog
+(coercion and tragedy, each letting unclassified titles through, and graphic warnings) and asks, in a
+shuffled order, for the list's page, the lists index, the list over the API and a title page of the list
+(its "in N lists" section); `GET /healthz` before each request is the baseline. Benchmarks report; they
+never fail on a time (STYLE habit 8).
 """
 
 from __future__ import annotations
@@ -59,10 +60,13 @@ def list_prepare() -> tuple[str, str, dict[str, Any]]:
     return made.slug, first.title.slug, data
 
 
-def _rules_put(client: Any) -> None:
-    from bench_rules import CUSTOM  # noqa: PLC0415 (one copy of the rule sets)
+# bench_rules' custom rules with the first one relaxed too: strict, it hides every unclassified title, 199 of
+# the list's 200, and the page would measure one item.
+RULES = ("consent:coercion,non-consent unclassified:allow", "ending:tragedy unclassified:allow", "warning:*>=graphic")
 
-    body = {"rules": list(CUSTOM), "presets": []}
+
+def _rules_put(client: Any) -> None:
+    body = {"rules": list(RULES), "presets": []}
     answer = client.put("/api/v1/me/avoid-rules", json=body, headers={"X-CSRFToken": client.cookies["csrftoken"]})
     if answer.status_code != 200:
         raise SystemExit(f"saving the avoid rules failed: HTTP {answer.status_code} {answer.text[:300]!r}")

@@ -24,6 +24,7 @@ from shuraba.accounts.policies import AGE_GATE_NOTE, NOTHING_REVEALED, Hidden, V
 from shuraba.catalog.cards import CARD_FIELDS, TitleCard
 from shuraba.catalog.models import Title, TitleAxisValue
 from shuraba.core.markup import markdown_render
+from shuraba.core.versioned import VersionedCache
 from shuraba.library.charts import Bar, bars_svg
 from shuraba.lists.models import Kind, ListItem, ListSuggestion, Privacy, ReadingList, SuggestionState
 from shuraba.lists.services import list_editable
@@ -163,11 +164,14 @@ def _summary(reading_list: ReadingList, split: _Split, labels: dict[str, str]) -
 
 
 def list_detail(*, reading_list: ReadingList, visibility: Visibility, user: User | None) -> ListShown:
-    rows = list(ListItem.objects.filter(reading_list=reading_list).values_list("pk", "title_id", "position", "note"))
-    ratings = dict(Title.objects.filter(pk__in=[r[1] for r in rows]).values_list("pk", "content_rating"))
+    columns = ("pk", "title_id", "position", "note", "title__content_rating")
+    rows = list(ListItem.objects.filter(reading_list=reading_list).values_list(*columns))
+    ratings = {r[1]: r[4] for r in rows}
     split = _split(visibility, [r[1] for r in rows], ratings)
     cards, shown = _cards(split.shown), set(split.shown)
-    items = tuple(ItemShown(pk, position, cards[title], note) for pk, title, position, note in rows if title in shown)
+    items = tuple(
+        ItemShown(pk, position, cards[title], note) for pk, title, position, note, _ in rows if title in shown
+    )
     summary = _summary(reading_list, split, _focus_labels())
     notes = (
         *([_rules_note(split, summary.total)] if visibility.rules else []),
@@ -184,6 +188,13 @@ def list_detail(*, reading_list: ReadingList, visibility: Visibility, user: User
     )
 
 
+_AXES: VersionedCache[tuple[Axis, ...]] = VersionedCache(size=1)  # the charted axes, until the catalog changes
+
+
+def _profile_axes() -> tuple[Axis, ...]:
+    return tuple(Axis.objects.filter(key__in=PROFILE_AXES).prefetch_related("values").order_by("order"))
+
+
 def list_profile(
     *, visibility: Visibility, title_ids: Sequence[int], chart_id: str
 ) -> tuple[tuple[str, SafeString], ...]:
@@ -191,17 +202,19 @@ def list_profile(
     viewer's spoiler setting hides (the ending, by default) is left out, since its mix would tell it."""
     axes = [
         axis
-        for axis in Axis.objects.filter(key__in=PROFILE_AXES).prefetch_related("values").order_by("order")
+        for axis in _AXES.get("profile", _profile_axes)
         if policies.axis_shown(visibility, NOTHING_REVEALED, axis_key=axis.key, spoiler=axis.spoiler)
     ]
     if not title_ids or not axes:
         return ()
     strongest: dict[tuple[str, int], tuple[float, str]] = {}
-    rows = TitleAxisValue.objects.filter(title_id__in=title_ids, axis__in=axes)
-    for axis_key, title_id, value, weight in rows.values_list("axis__key", "title_id", "value__key", "weight"):
-        held = strongest.get((axis_key, title_id))
+    keys = {axis.pk: axis.key for axis in axes}
+    values = {value.pk: value.key for axis in axes for value in axis.values.all()}
+    rows = TitleAxisValue.objects.filter(title_id__in=title_ids, axis_id__in=list(keys)).order_by()
+    for axis_id, title_id, value_id, weight in rows.values_list("axis_id", "title_id", "value_id", "weight"):
+        held = strongest.get((keys[axis_id], title_id))
         if held is None or weight > held[0]:
-            strongest[(axis_key, title_id)] = (weight, value)
+            strongest[(keys[axis_id], title_id)] = (weight, values[value_id])
     counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for (axis_key, _), (_, value) in strongest.items():
         counts[axis_key][value] += 1
