@@ -42,7 +42,7 @@ def title_lists_section(context: template.Context, title_id: int, slug: str) -> 
 
 def _item_html(number: int, item: ItemShown, title_url: str) -> str:
     card = item.card
-    meta = [escape(card.format)]
+    meta: list[str] = [escape(card.format)]
     if card.year:
         meta.append(str(card.year))
     rating = f'<span class="badge rating-{escape(card.content_rating)}">{escape(card.content_rating)}</span>'
