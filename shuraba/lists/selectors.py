@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -100,6 +100,7 @@ class _Split:
     shown: list[int]  # title ids, in the list's order
     rules: dict[int, tuple[str, ...]]  # hidden title -> the rules that hide it
     gated: int
+    cards: dict[int, tuple[Any, ...]]  # the index's cards of the titles past the gate that it has read
 
 
 def _split(visibility: Visibility, title_ids: Sequence[int], ratings: dict[int, str]) -> _Split:
@@ -113,14 +114,16 @@ def _split(visibility: Visibility, title_ids: Sequence[int], ratings: dict[int, 
             hidden = policies.title_hidden(visibility, title_id=pk, content_rating=ratings[pk])
             if hidden is not None:
                 hiding[pk] = tuple(r.name for r in hidden.rules)
-    return _Split([pk for pk in past_gate if pk not in hiding], hiding, len(title_ids) - len(past_gate))
+    shown = [pk for pk in past_gate if pk not in hiding]
+    return _Split(shown, hiding, len(title_ids) - len(past_gate), cards)
 
 
-def _cards(title_ids: Sequence[int]) -> dict[int, TitleCard]:
-    """Cards from the search index; a title it has not read yet from its row."""
-    held = titles_cards(title_ids=title_ids)
+def _cards(title_ids: Sequence[int], held: dict[int, tuple[Any, ...]]) -> dict[int, TitleCard]:
+    """Cards of the given titles from the index's (`held`, read by `_split`); one it has not read from its row."""
     cards = {
-        pk: TitleCard(id=pk, description="", **dict(zip(CARD_FIELDS, card, strict=True))) for pk, card in held.items()
+        pk: TitleCard(id=pk, description="", **dict(zip(CARD_FIELDS, held[pk], strict=True)))
+        for pk in title_ids
+        if pk in held
     }
     missing = [pk for pk in title_ids if pk not in cards]
     for title in Title.objects.filter(pk__in=missing):
@@ -168,7 +171,7 @@ def list_detail(*, reading_list: ReadingList, visibility: Visibility, user: User
     rows = list(ListItem.objects.filter(reading_list=reading_list).values_list(*columns))
     ratings = {r[1]: r[4] for r in rows}
     split = _split(visibility, [r[1] for r in rows], ratings)
-    cards, shown = _cards(split.shown), set(split.shown)
+    cards, shown = _cards(split.shown, split.cards), set(split.shown)
     items = tuple(
         ItemShown(pk, position, cards[title], note) for pk, title, position, note, _ in rows if title in shown
     )
@@ -333,13 +336,17 @@ def title_lists(*, title_id: int, limit: int = 5) -> tuple[int, tuple[tuple[str,
 
 def lists_to_add_to(*, user: User, title_id: int) -> tuple[ReadingList, ...]:
     """The lists this reader may change that do not hold the title yet (the title page's "add it to")."""
-    return tuple(rl for rl in lists_of(user=user) if not rl.items.filter(title_id=title_id).exists())
+    return tuple(_lists_of(user).exclude(items__title_id=title_id))
 
 
 def lists_of(*, user: User) -> tuple[ReadingList, ...]:
     """A reader's own lists (every privacy), and the editorial lists for an editor, for their pages."""
+    return tuple(_lists_of(user))
+
+
+def _lists_of(user: User) -> QuerySet[ReadingList]:
     mine = Q(owner=user) | (Q(kind=Kind.EDITORIAL) if user.is_staff else Q(pk__in=[]))
-    return tuple(ReadingList.objects.filter(mine).order_by("-updated_at", "-pk"))
+    return ReadingList.objects.filter(mine).order_by("-updated_at", "-pk")
 
 
 def list_export(*, user: User, visibility: Visibility) -> list[dict[str, Any]]:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.steps import sign_up
-from tests.e2e.test_csp import LISTEN, Violations
-from tests.e2e.test_reviews_journey import EDITOR_PASSWORD, served_editor, sign_in
+from tests.e2e.test_csp import Violations
+from tests.e2e.test_reviews_journey import EDITOR_PASSWORD, pages, served_editor, sign_in  # noqa: F401 (pages)
 
 pytestmark = pytest.mark.browser
 
@@ -23,22 +23,6 @@ Screenshot = Callable[[Page, str], Path]
 EDITOR = "lists-editor"
 PASSWORD = "a-long-lists-password"
 LIST_NAME = "Starter list: stories that end in tragedy, and some that do not"
-
-
-@pytest.fixture
-def pages(chromium: Browser, live_site: str) -> Iterator[Callable[[], tuple[Page, Violations]]]:
-    contexts = []
-
-    def open_page() -> tuple[Page, Violations]:
-        context = chromium.new_context(base_url=live_site, viewport={"width": 1280, "height": 900})
-        context.add_init_script(LISTEN)
-        contexts.append(context)
-        page = context.new_page()
-        return page, Violations(page)
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def _titles(page: Page, live_site: str, ending: str) -> list[tuple[str, str]]:
@@ -54,7 +38,10 @@ def _order(page: Page) -> list[str]:
 
 
 def test_a_starter_list_a_readers_rule_and_a_private_list(
-    pages: Callable[[], tuple[Page, Violations]], served_root: Path, live_site: str, screenshot: Screenshot
+    pages: Callable[[], tuple[Page, Violations]],  # noqa: F811 (the reviews journey's fixture, shared)
+    served_root: Path,
+    live_site: str,
+    screenshot: Screenshot,
 ) -> None:
     served_editor(served_root, EDITOR)
     ed, ed_csp = pages()
