@@ -86,7 +86,7 @@ def _extras_apply(specs: list[dict[str, object]], more: list[dict[str, object]])
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(
     specs=titles_strategy,
