@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "shuraba.library",
     "shuraba.reviews",
     "shuraba.lists",
+    "shuraba.pairs",
     "shuraba.feeds",
 ]
 
@@ -386,6 +387,10 @@ LIST_SUGGESTIONS_PER_DAY = env_int(
     default=30,
     lowest=1,
     highest=10_000,
+)
+# "If you liked X, try Y" pairs a reader proposes (or whose reason they write) per day.
+PAIRS_PER_DAY = env_int(
+    "SHURABA_PAIRS_PER_DAY", os.environ.get("SHURABA_PAIRS_PER_DAY"), default=20, lowest=1, highest=10_000
 )
 
 AXES_FAILURE_LIMIT = env_int(

@@ -13,6 +13,7 @@ from shuraba.feeds.sitemaps import sitemap_index, sitemap_section
 from shuraba.library import profile_views as library_profile
 from shuraba.library import views as library
 from shuraba.lists import views as lists
+from shuraba.pairs import views as pairs
 from shuraba.reviews import views as reviews
 from shuraba.search import views as search
 
@@ -44,6 +45,10 @@ urlpatterns = [
     path("moderation/log/", reviews.moderation_log, name="moderation-log"),
     path("moderation/reviews/<int:pk>/", reviews.moderation_review, name="moderation-review"),
     path("moderation/reports/<int:pk>/", reviews.moderation_report, name="moderation-report"),
+    path("titles/<slug:slug>/pairs/", pairs.title_pairs, name="title-pairs"),
+    path("titles/<slug:slug>/pairs/new/", pairs.pair_propose, name="pair-propose"),
+    path("pairs/<int:pk>/vote/", pairs.pair_vote, name="pair-vote"),
+    path("pairs/<int:pk>/reason/delete/", pairs.pair_reason_delete, name="pair-reason-delete"),
     path("lists/", lists.lists_index, name="lists"),
     path("lists/new/", lists.list_new, name="list-new"),
     path("lists/add/", lists.item_add_from_title, name="list-add-from-title"),

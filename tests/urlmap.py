@@ -40,6 +40,9 @@ NOT_WALKED = {
     "list-suggest",
     "list-suggestion",
     "list-delete",
+    "pair-propose",  # the pairs' writes take POST
+    "pair-vote",
+    "pair-reason-delete",
 }
 OPEN_SAMPLE_SLUG = "a-ferry-song-for-two"  # a teen-rated sample title: every viewer may see it
 # Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
@@ -91,6 +94,9 @@ SIGNED_IN_API = {
     "api-1:suggestions": ("get", "/api/v1/lists/no-such-list/suggestions"),
     "api-1:suggestion_make": ("post", "/api/v1/lists/no-such-list/suggestions"),
     "api-1:suggestion_decide": ("put", "/api/v1/lists/no-such-list/suggestions/1"),
+    "api-1:pair_propose": ("post", f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/pairs"),
+    "api-1:pair_vote": ("put", "/api/v1/pairs/1/vote"),
+    "api-1:pair_reason_delete": ("delete", "/api/v1/pairs/1/reason"),
 }
 
 
@@ -202,6 +208,22 @@ def _walk_lists() -> tuple[str, str]:
     return WALK_LIST_PUBLIC, WALK_LIST_UNLISTED
 
 
+def _walk_pairs() -> None:
+    """The walk reader's pairs of the open sample title: with another open title, and with one behind the age
+    gate whose reason names it (the walks check neither the title nor the reason reaches an unverified visitor)."""
+    from shuraba.pairs.models import Pair, PairReason  # noqa: PLC0415 (imported before the apps are ready)
+
+    user, _ = User.objects.get_or_create(username=WALK_READER)
+    here = Title.objects.get(slug=OPEN_SAMPLE_SLUG)
+    gated = Title.objects.filter(content_rating="explicit").order_by("slug")[0]
+    other = Title.objects.filter(content_rating="teen").exclude(pk=here.pk).order_by("slug")[0]
+    now = timezone.now()
+    for there, reason in ((other, "Both are quiet about it."), (gated, f"Then {gated.title}, for the same reasons.")):
+        low, high = sorted((here.pk, there.pk))
+        pair, _ = Pair.objects.get_or_create(low_id=low, high_id=high, defaults={"created_at": now, "up": 1})
+        PairReason.objects.get_or_create(pair=pair, user=user, defaults={"text": reason, "at": now})
+
+
 def gated_urls() -> set[str]:
     """URLs about a title behind the age gate whose address does not end in its slug: 404 when gated."""
     gated_review = _walk_reviews()[1]
@@ -213,6 +235,8 @@ def gated_urls() -> set[str]:
         f"/api/v1/reviews/{gated_review}",
         f"/api/v1/titles/{gated}/reviews",
         f"/api/v1/titles/{gated}/votes",
+        f"/titles/{gated}/pairs/",
+        f"/api/v1/titles/{gated}/pairs",
     }
 
 
@@ -222,7 +246,10 @@ def concrete_urls() -> dict[str, list[str]]:
     profile = _walk_reader()
     open_review, gated_review = _walk_reviews()
     gated = Title.objects.filter(content_rating="explicit").order_by("slug")[0].slug
+    _walk_pairs()
     return {
+        "title-pairs": [f"/titles/{OPEN_SAMPLE_SLUG}/pairs/", f"/titles/{gated}/pairs/"],
+        "api-1:title_pairs": [f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/pairs", f"/api/v1/titles/{gated}/pairs"],
         "title-reviews": [
             f"/titles/{OPEN_SAMPLE_SLUG}/reviews/",
             f"/titles/{gated}/reviews/",

@@ -17,6 +17,7 @@ from shuraba.accounts.services import SESSION_REVEALS_MAX
 from shuraba.catalog.models import Title
 from shuraba.library.selectors import library_export
 from shuraba.lists.selectors import list_export
+from shuraba.pairs.selectors import pairs_export
 from shuraba.reviews.selectors import reviews_export
 
 EXPORT_FORMAT = "shuraba-account-export/1"
@@ -89,6 +90,7 @@ def export_sections(*, user: User, visibility: Visibility) -> dict[str, Any]:
         "library": library_export(user=user, visibility=visibility).as_json(),
         "reviews": reviews_export(user=user, visibility=visibility),
         "reading_lists": list_export(user=user, visibility=visibility),
+        "pairs": pairs_export(user=user, visibility=visibility),
         "api_tokens": [
             {
                 "name": t.name,

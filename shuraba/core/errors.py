@@ -18,3 +18,13 @@ class BadQuery(ShurabaError):
 
 class DataFileError(ShurabaError):
     """A shipped or imported data file that does not follow its documented format."""
+
+
+class Refused(ShurabaError):
+    """A write the rules do not allow: `status` is the HTTP status that says so, `message` what to do. One
+    class for every domain (reviews, lists, pairs), so a shared check (a rate limit) is caught everywhere."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

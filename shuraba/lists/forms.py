@@ -12,10 +12,11 @@ from shuraba.reviews.forms import form_errors as review_form_errors
 
 class ListForm(forms.Form):
     name = forms.CharField(max_length=NAME_MAX)
+    # Long texts' lengths are the services' to check, on the text as kept: a browser counts a line end
+    # as one character against `maxlength` and sends two (CR LF).
     intro = forms.CharField(
         required=False,
-        max_length=INTRO_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": INTRO_MAX}),
         label="Introduction",
         help_text="Markdown: what the list is for, who it suits, in which order to read.",
     )
@@ -49,8 +50,7 @@ class ItemForm(forms.Form):
     title = forms.CharField(max_length=200, help_text="Its name as the catalog spells it, or its address name.")
     note = forms.CharField(
         required=False,
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
         help_text=f"At most {NOTE_MAX} characters.",
     )
 

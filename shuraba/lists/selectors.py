@@ -21,14 +21,15 @@ from django.utils.text import Truncator
 from shuraba.accounts import policies
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import AGE_GATE_NOTE, NOTHING_REVEALED, Hidden, Visibility
-from shuraba.catalog.cards import CARD_FIELDS, TitleCard
-from shuraba.catalog.models import Title, TitleAxisValue
+from shuraba.catalog.cards import TitleCard
+from shuraba.catalog.models import TitleAxisValue
 from shuraba.core.markup import markdown_render
 from shuraba.core.versioned import VersionedCache
 from shuraba.library.charts import Bar, bars_svg
 from shuraba.lists.models import Kind, ListItem, ListSuggestion, Privacy, ReadingList, SuggestionState
 from shuraba.lists.services import list_editable
-from shuraba.search.lookup import titles_cards, titles_rules_hide
+from shuraba.search.lookup import titles_rules_hide
+from shuraba.search.shown import TitlesSplit, cards_of, titles_split
 from shuraba.taxonomy.models import Axis, AxisValue
 
 PAGE_SIZE = 20
@@ -95,48 +96,7 @@ def list_get(*, slug: str, user: User | None) -> ReadingList:
 # --- the items a viewer is shown -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Split:
-    shown: list[int]  # title ids, in the list's order
-    rules: dict[int, tuple[str, ...]]  # hidden title -> the rules that hide it
-    gated: int
-    cards: dict[int, tuple[Any, ...]]  # the index's cards of the titles past the gate that it has read
-
-
-def _split(visibility: Visibility, title_ids: Sequence[int], ratings: dict[int, str]) -> _Split:
-    """Which titles the viewer sees: the age gate, then the rules (the search index's bitmaps; a title the
-    index has not read yet is judged by the policy's own check)."""
-    past_gate = [pk for pk in title_ids if visibility.rating_shown(ratings[pk])]
-    hiding = titles_rules_hide(visibility=visibility, title_ids=past_gate) if visibility.rules else {}
-    cards = titles_cards(title_ids=past_gate)
-    for pk in past_gate:
-        if pk not in cards and pk not in hiding:
-            hidden = policies.title_hidden(visibility, title_id=pk, content_rating=ratings[pk])
-            if hidden is not None:
-                hiding[pk] = tuple(r.name for r in hidden.rules)
-    shown = [pk for pk in past_gate if pk not in hiding]
-    return _Split(shown, hiding, len(title_ids) - len(past_gate), cards)
-
-
-def _cards(title_ids: Sequence[int], held: dict[int, tuple[Any, ...]]) -> dict[int, TitleCard]:
-    """Cards of the given titles from the index's (`held`, read by `_split`); one it has not read from its row."""
-    cards = {
-        pk: TitleCard(id=pk, description="", **dict(zip(CARD_FIELDS, held[pk], strict=True)))
-        for pk in title_ids
-        if pk in held
-    }
-    missing = [pk for pk in title_ids if pk not in cards]
-    for title in Title.objects.filter(pk__in=missing):
-        cards[title.pk] = TitleCard(
-            id=title.pk, slug=title.slug, title=title.title, format=title.format, status=title.status,
-            country=title.country, year=title.start_year, content_rating=title.content_rating, score=title.score,
-            popularity=title.popularity, is_fictional=title.is_fictional, description="", centrality=None,
-            subgenres=(), tags=(),
-        )  # fmt: skip
-    return cards
-
-
-def _rules_note(split: _Split, total: int) -> Hidden:
+def _rules_note(split: TitlesSplit, total: int) -> Hidden:
     per_rule = Counter(name for names in split.rules.values() for name in names)
     hidden = len(split.rules)
     why = f"{hidden} of {total} {'title' if total == 1 else 'titles'} hidden by your avoid rules."
@@ -148,7 +108,7 @@ def _focus_labels() -> dict[str, str]:
     return dict(AxisValue.objects.filter(axis__key="subgenre").values_list("key", "label"))
 
 
-def _summary(reading_list: ReadingList, split: _Split, labels: dict[str, str]) -> ListSummary:
+def _summary(reading_list: ReadingList, split: TitlesSplit, labels: dict[str, str]) -> ListSummary:
     return ListSummary(
         slug=reading_list.slug,
         name=reading_list.name,
@@ -170,8 +130,8 @@ def list_detail(*, reading_list: ReadingList, visibility: Visibility, user: User
     columns = ("pk", "title_id", "position", "note", "title__content_rating")
     rows = list(ListItem.objects.filter(reading_list=reading_list).values_list(*columns))
     ratings = {r[1]: r[4] for r in rows}
-    split = _split(visibility, [r[1] for r in rows], ratings)
-    cards, shown = _cards(split.shown, split.cards), set(split.shown)
+    split = titles_split(visibility, [r[1] for r in rows], ratings)
+    cards, shown = cards_of(split.shown, split.cards), set(split.shown)
     items = tuple(
         ItemShown(pk, position, cards[title], note) for pk, title, position, note, _ in rows if title in shown
     )
@@ -292,7 +252,7 @@ def _summaries(lists: Sequence[ReadingList], visibility: Visibility) -> tuple[Li
         by_list[list_id].append(title_id)
         ratings[title_id] = rating
     labels = _focus_labels()
-    return tuple(_summary(rl, _split(visibility, by_list[rl.pk], ratings), labels) for rl in lists)
+    return tuple(_summary(rl, titles_split(visibility, by_list[rl.pk], ratings), labels) for rl in lists)
 
 
 def lists_index(

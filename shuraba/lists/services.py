@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
+from shuraba.core.errors import Refused
 from shuraba.core.markup import text_clean
 from shuraba.lists.models import (
     INTRO_MAX,
@@ -35,13 +36,7 @@ DAY = timedelta(days=1)
 LIST_FIELDS = ("name", "intro", "privacy", "starter", "focus")
 
 
-class ListRefused(Exception):
-    """A write the rules do not allow; `status` is the HTTP status that says so, `message` what to do."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+ListRefused = Refused  # the site's one refusal (core.errors), so the shared rate limit is caught as this
 
 
 def list_editable(*, user: User | None, reading_list: ReadingList) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from shuraba.accounts.models import User
 from shuraba.catalog.models import Title
+from shuraba.core.errors import Refused
 from shuraba.reviews.models import (
     REVIEW_FIELDS,
     Action,
@@ -29,13 +30,7 @@ from shuraba.reviews.models import (
 HOUR = timedelta(hours=1)
 
 
-class ReviewRefused(Exception):
-    """A write the rules do not allow; `status` is the HTTP status that says so, `message` what to do."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+ReviewRefused = Refused  # the site's one refusal (core.errors), so the shared rate limit is caught as this
 
 
 # --- who may publish at once, and how often anyone may write ----------------------------------------

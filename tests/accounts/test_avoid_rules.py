@@ -290,13 +290,14 @@ VIEWERS = {
 
 
 def _review_title(url: str) -> str | None:
-    """The slug of the title a review URL is about (/reviews/<id>/..., /api/v1/reviews/<id>, .../titles/<slug>/...)."""
+    """The slug of the title a review or pair URL is about (/reviews/<id>/..., /api/v1/reviews/<id>,
+    .../titles/<slug>/reviews, votes or pairs)."""
     from shuraba.reviews.models import Review  # noqa: PLC0415 (only this walk asks)
 
     found = re.search(r"/reviews/(\d+)", url)
     if found:
         return Review.objects.filter(pk=int(found.group(1))).values_list("title__slug", flat=True).first()
-    found = re.search(r"/titles/([^/]+)/(reviews|votes)", url)
+    found = re.search(r"/titles/([^/]+)/(reviews|votes|pairs)", url)
     return found.group(1) if found else None
 
 
@@ -320,7 +321,7 @@ def test_no_page_or_endpoint_shows_a_title_the_rules_hide(db: None, who: str) ->
             body = response.content.decode()
             own = next((slug for slug in (*hidden, *gated) if url.rstrip("/").endswith(slug)), None)
             by_pk = {**gated_pks, **hidden}.items()
-            if "/reviews/" not in url:  # a review's number is not a title's
+            if pattern == "api-1:title_by_id":  # only there is the URL's number a title's
                 own = own or next((s for s, pk in by_pk if url.rstrip("/").endswith(f"/{pk}")), None)
             own = own or _review_title(url)
             if own in gated and not adult:

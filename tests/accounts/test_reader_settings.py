@@ -200,6 +200,7 @@ def test_export_holds_the_account_its_choices_and_reveals(
         "library",
         "reviews",
         "reading_lists",
+        "pairs",
         "api_tokens",
     }
 

@@ -50,6 +50,9 @@ def test_every_endpoint_is_documented(db: None) -> None:
         "/api/v1/lists/{slug}/order",
         "/api/v1/lists/{slug}/suggestions",
         "/api/v1/lists/{slug}/suggestions/{suggestion_id}",
+        "/api/v1/titles/{slug}/pairs",
+        "/api/v1/pairs/{pair_id}/vote",
+        "/api/v1/pairs/{pair_id}/reason",
     }
     for operations in paths.values():
         for operation in operations.values():

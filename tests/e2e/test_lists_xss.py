@@ -1,7 +1,7 @@
 """The reviews' XSS corpus through every text field of reading lists (name, introduction, item notes, a
-suggestion's note), rendered in chromium wherever they show: nothing executes, chromium logs no error, the
-CSP reports no violation, and nothing in the page's main part is a script, a handler or a javascript:/data:
-link."""
+suggestion's note) and of pairs (a reason), rendered in chromium wherever they show: nothing executes,
+chromium logs no error, the CSP reports no violation, and nothing in the page's main part is a script, a
+handler or a javascript:/data: link."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-xss-lists-password"
 TITLE = "A Ferry Song for Two"
+SLUG = "a-ferry-song-for-two"
+OTHER, OTHER_SLUG = "A Promise Under the Banyan", "a-promise-under-the-banyan"
 # The reviews' check looks inside review markup; a list's reader text is all over the page's main part.
 MAIN_CHECK = """
 (() => {
@@ -44,7 +46,7 @@ def _check(page: Page, watch: Watch, url: str) -> None:
     watch.found += [f"{page.url}: {bad}" for bad in page.evaluate(MAIN_CHECK)]
 
 
-def test_the_xss_corpus_executes_nowhere_in_lists(
+def test_the_xss_corpus_executes_nowhere_in_lists_and_pairs(
     contexts: Callable[[], tuple[Page, Watch]],  # noqa: F811 (the reviews' fixture, imported to share it)
     served_root: Path,
 ) -> None:
@@ -72,12 +74,19 @@ def test_the_xss_corpus_executes_nowhere_in_lists(
     fan.get_by_label("Why it belongs here").fill(SHORT)
     fan.get_by_role("button", name="Suggest it to the list's owner").click()
     expect(fan).to_have_url(re.compile(r"#suggested$"))
+    fan.goto(f"/titles/{SLUG}/")  # and a pair's reason, the other text a reader writes about titles
+    fan.get_by_text("Suggest a title for readers who liked this").click()
+    fan.locator("#pair-other").fill(OTHER)
+    fan.locator("#pair-reason").fill(BODY[:1000])
+    fan.get_by_role("button", name="Suggest the pair").click()
+    expect(fan).to_have_url(re.compile(r"#pair-\d+$"))
 
-    for url in (edit_url, list_url, "/lists/", f"/titles/{'a-ferry-song-for-two'}/"):
+    pages = ("/lists/", f"/titles/{SLUG}/", f"/titles/{SLUG}/pairs/", f"/titles/{OTHER_SLUG}/")
+    for url in (edit_url, list_url, *pages):
         _check(owner, owner_watch, url)
     expect(owner.locator("main")).to_contain_text("alert(2)")  # shown, as text
     visitor, visitor_watch = contexts()
-    for url in (list_url, "/lists/", "/lists/?q=script", "/titles/a-ferry-song-for-two/"):
+    for url in (list_url, "/lists/?q=script", *pages):
         _check(visitor, visitor_watch, url)
     found = owner_watch.found + fan_watch.found + visitor_watch.found
     assert not found, "\n".join(found[:30])

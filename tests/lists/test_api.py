@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.test import Client
+from django.test import Client, override_settings
 
 from shuraba.accounts.models import User
 from shuraba.lists.models import ListItem, ReadingList
@@ -120,6 +120,23 @@ def test_suggestions_over_the_api(reader: User, reader_client: Client, make_list
         ).status_code
         == 400
     )
+
+
+@override_settings(LIST_SUGGESTIONS_PER_DAY=1)
+def test_suggestions_past_the_daily_limit_answer_429_on_the_api_and_the_page(
+    reader: User, make_list: Callable[..., ReadingList]
+) -> None:
+    _, other = tragic_and_not(3)
+    made = make_list(reader, [other[0]])
+    fan = client_of(User.objects.create_user("fan", password="a-long-reader-password"))
+    url = f"/api/v1/lists/{made.slug}/suggestions"
+    assert _send(fan, "post", url, {"title": other[1].slug}).status_code == 201
+    refused = _send(fan, "post", url, {"title": other[2].slug})
+    assert refused.status_code == 429
+    assert "1 suggestions per day" in refused.json()["detail"]
+    page = fan.post(f"/lists/{made.slug}/suggest/", {"title": other[2].slug})
+    assert page.status_code == 429
+    assert "per day" in page.content.decode()
 
 
 def test_a_session_write_without_the_csrf_token_is_refused(reader: User) -> None:
