@@ -7,6 +7,7 @@ from config.api import api
 from shuraba.accounts import views as accounts
 from shuraba.catalog import views as catalog
 from shuraba.core import views as core
+from shuraba.editorial import editing
 from shuraba.editorial import views as editorial
 from shuraba.feeds import feeds
 from shuraba.feeds.sitemaps import sitemap_index, sitemap_section
@@ -20,7 +21,11 @@ from shuraba.search import views as search
 urlpatterns = [
     path("", editorial.home, name="home"),
     path("guide/", editorial.guide_index, name="guide"),
+    path("guide/new/", editing.guide_new, name="guide-new"),
     path("guide/<slug:slug>/", editorial.guide_page, name="guide-page"),
+    path("guide/<slug:slug>/edit/", editing.guide_edit, name="guide-edit"),
+    path("guide/<slug:slug>/history/", editing.guide_history, name="guide-history"),
+    path("guide/<slug:slug>/history/<int:number>/", editing.guide_revision, name="guide-revision"),
     path("taxonomy/", editorial.taxonomy_index, name="taxonomy"),
     path("taxonomy/tags/", editorial.tag_index, name="tags"),
     path("taxonomy/tags/<slug:slug>/", editorial.tag_detail, name="tag-detail"),

@@ -63,10 +63,23 @@ SIGNED_IN_ONLY = {
     "moderation-log",
     "list-new",
     "list-edit",
+    "guide-new",
+    "guide-edit",
+    "guide-history",
+    "guide-revision",
 }
 # Of those, the pages that are not every reader's: a review's history (its writer's and the editors') and
-# moderation (the editors'): a reader who is signed in gets a 404.
-NOT_EVERY_READERS = {"review-history", "moderation", "moderation-log", "list-edit"}
+# moderation and the guide's editing pages (the editors'): a reader who is signed in gets a 404.
+NOT_EVERY_READERS = {
+    "review-history",
+    "moderation",
+    "moderation-log",
+    "list-edit",
+    "guide-new",
+    "guide-edit",
+    "guide-history",
+    "guide-revision",
+}
 
 # The signed-in reader's API: a visitor is answered 401 in JSON (an API does not redirect to a page).
 # Pattern -> the method it is walked with, its one URL.
@@ -130,6 +143,10 @@ def signed_in_urls() -> dict[str, list[str]]:
         "moderation-log": ["/moderation/log/"],
         "list-new": ["/lists/new/"],
         "list-edit": [f"/lists/{_walk_lists()[0]}/edit/"],
+        "guide-new": ["/guide/new/"],
+        "guide-edit": ["/guide/the-formula/edit/"],
+        "guide-history": ["/guide/the-formula/history/"],
+        "guide-revision": ["/guide/the-formula/history/1/"],
     }
 
 

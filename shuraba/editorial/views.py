@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from shuraba.accounts.policies import Hidden, Visibility
@@ -9,12 +11,17 @@ from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.core.errors import BadQuery
 from shuraba.core.markup import markdown_render
-from shuraba.editorial.models import GuidePage
+from shuraba.editorial.embeds import guide_render
+from shuraba.editorial.models import GuidePage, PageKind
 from shuraba.lists.selectors import starter_lists
 from shuraba.search.query import Range, SearchQuery
 from shuraba.search.selectors import title_search
 from shuraba.taxonomy.models import Axis, Tag, TagCategory, Term, TermKind
 from shuraba.taxonomy.selectors import axis_value_counts, tags_counted
+
+
+def _guides() -> QuerySet[GuidePage]:
+    return GuidePage.objects.filter(published=True, kind=PageKind.GUIDE)
 
 
 def _no_params(request: HttpRequest) -> None:
@@ -36,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "editorial/home.html",
         {
-            "guides": GuidePage.objects.filter(published=True),
+            "guides": _guides(),
             "newest": newest,
             "gentle": gentle,
             "total": newest.total,  # the unfiltered search counts every title this viewer may see
@@ -53,7 +60,8 @@ def guide_index(request: HttpRequest) -> HttpResponse:
         request,
         "editorial/guide_index.html",
         {
-            "guides": GuidePage.objects.filter(published=True),
+            "guides": _guides(),
+            "drafts": GuidePage.objects.filter(published=False).order_by("title"),
             "stages": Term.objects.filter(kind=TermKind.STAGE),
             "starters": starter_lists(visibility=visibility_from_request(request)),
         },
@@ -64,14 +72,16 @@ def guide_index(request: HttpRequest) -> HttpResponse:
 def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
     _no_params(request)
     page = get_object_or_404(GuidePage, slug=slug, published=True)
-    pages = list(GuidePage.objects.filter(published=True))
+    if page.kind == PageKind.GLOSSARY:
+        return redirect(reverse("taxonomy") + f"#word-{page.slug}")
+    pages = list(_guides())
     index = pages.index(page)
     return render(
         request,
         "editorial/guide_page.html",
         {
             "page": page,
-            "body": markdown_render(page.body),
+            "body": guide_render(page.body, visibility=visibility_from_request(request)),
             "previous": pages[index - 1] if index > 0 else None,
             "next": pages[index + 1] if index + 1 < len(pages) else None,
         },
@@ -86,6 +96,10 @@ def taxonomy_index(request: HttpRequest) -> HttpResponse:
         "editorial/taxonomy_index.html",
         {
             "axes": Axis.objects.prefetch_related("values"),
+            "words": [
+                (word, markdown_render(word.body))
+                for word in GuidePage.objects.filter(published=True, kind=PageKind.GLOSSARY).order_by("title")
+            ],
             "terms": Term.objects.all(),
             "categories": TagCategory.objects.prefetch_related("tags"),
         },

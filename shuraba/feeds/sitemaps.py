@@ -16,7 +16,7 @@ from shuraba.accounts import policies
 from shuraba.accounts.policies import Visibility, feed_visibility
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.models import Title
-from shuraba.editorial.models import GuidePage
+from shuraba.editorial.models import GuidePage, PageKind
 from shuraba.lists.models import Privacy, ReadingList
 from shuraba.reviews.models import Review, State
 from shuraba.taxonomy.models import Axis, Tag
@@ -87,7 +87,8 @@ class GuideSitemap(_Seen):
     changefreq = "monthly"
 
     def items(self) -> list[str]:
-        pages = [reverse("guide-page", args=[p.slug]) for p in GuidePage.objects.filter(published=True).order_by("pk")]
+        guides = GuidePage.objects.filter(published=True, kind=PageKind.GUIDE).order_by("pk")
+        pages = [reverse("guide-page", args=[p.slug]) for p in guides]
         axes = [reverse("taxonomy-axis", args=[a.key]) for a in Axis.objects.order_by("order")]
         tags = [reverse("tag-detail", args=[t.slug]) for t in Tag.objects.order_by("slug")]
         return [*pages, *axes, *tags]

@@ -1,7 +1,7 @@
-"""Reading lists in chromium on the real site (issue 14's bar, the lists' half): an editor publishes a
-starter list and puts it in order by dragging and from the keyboard; a reader whose rule hides two of its
-titles sees the honest count on the list and on the home page; a second reader's private list is a 404 to
-everyone else."""
+"""Reading lists and guides in chromium on the real site (issue 14's bar): an editor publishes a starter list
+and puts it in order by dragging and from the keyboard, then writes a guide page with an embedded live list
+(previewed, then saved); a reader whose rule hides tragedies sees the honest count on the list, on the home
+page and in the guide's embedded list; a second reader's private list is a 404 to everyone else."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ Screenshot = Callable[[Page, str], Path]
 EDITOR = "lists-editor"
 PASSWORD = "a-long-lists-password"
 LIST_NAME = "Starter list: stories that end in tragedy, and some that do not"
+EMBED = '{{ list "ending:tragedy,reconciliation" sort:title limit:20 }}'
 
 
 def _titles(page: Page, live_site: str, ending: str) -> list[tuple[str, str]]:
@@ -31,6 +32,26 @@ def _titles(page: Page, live_site: str, ending: str) -> list[tuple[str, str]]:
     titles = [(item["slug"], item["title"]) for item in found["items"]]
     assert len(titles) == 2, f"the sample catalog has two visible titles ending in {ending}"
     return titles
+
+
+def _total(page: Page, live_site: str, query: str) -> int:
+    return int(json.loads(page.request.get(f"{live_site}/api/v1/search?per_page=1&query={query}").text())["total"])
+
+
+def _guide_with_a_live_list(ed: Page) -> str:
+    """The editor writes a guide page embedding a live list, previews it, saves it; its address."""
+    ed.goto("/guide/")
+    ed.get_by_role("link", name="Write a new page").click()
+    ed.get_by_label("What it is").select_option("guide")
+    ed.get_by_label("Slug").fill("endings-side-by-side")
+    ed.get_by_label("Title").fill("Endings side by side")
+    ed.get_by_label("Summary").fill("Tragedies and reconciliations, live.")
+    ed.get_by_label("Body").fill(f"Compare them.\n\n{EMBED}\n\nThen decide.")
+    ed.get_by_role("button", name="Preview").click()
+    expect(ed.locator("#preview + p + article .embed .card").first).to_be_visible()
+    ed.get_by_role("button", name="Save").click()
+    expect(ed.locator("h1")).to_contain_text("History of")
+    return "/guide/endings-side-by-side/"
 
 
 def _order(page: Page) -> list[str]:
@@ -76,13 +97,16 @@ def test_a_starter_list_a_readers_rule_and_a_private_list(
     ed.get_by_role("link", name=LIST_NAME).click()
     list_url = ed.url
     expect(ed.locator(".list-count")).to_have_text("4 of 4 titles shown.")
+    guide_url = _guide_with_a_live_list(ed)
+    screenshot(ed, "lists-01b-editor-saved-guide")
     ed_csp.collect()
 
     # A reader whose rule hides tragedies: two of four hidden, said on the list and on the home page.
     reader, reader_csp = pages()
     reader.goto("/accounts/signup/")
     sign_up(reader, email="lists-reader@example.test", username="lists-reader", password=PASSWORD)
-    reader.goto("/settings/avoid/")
+    hidden, of = _total(reader, live_site, "ending:tragedy"), _total(reader, live_site, "ending:tragedy,reconciliation")
+    reader.goto("/settings/avoid/")  # (the counts above were read before the reader had a rule)
     reader.fill("textarea[name=rules]", "ending:tragedy")
     reader.get_by_role("button", name="Save rules").click()
     reader.goto(list_url)
@@ -97,6 +121,13 @@ def test_a_starter_list_a_readers_rule_and_a_private_list(
     screenshot(reader, "lists-02-reader-hidden-count")
     reader.goto("/")
     expect(reader.locator("#lists + p + ul")).to_contain_text("2 of 4 hidden by your rules")
+    reader.goto(guide_url)  # the guide's live list: the same rule, counted the same way
+    expect(reader.locator(".embed .rules-note")).to_contain_text(f"{hidden} of {of} hidden by your rules")
+    embedded = reader.locator(".embed").inner_text()
+    assert other[0][1] in embedded or of - hidden > 20
+    for _, name in tragic:
+        assert name not in embedded
+    screenshot(reader, "lists-03-reader-guide-embed")
     reader_csp.collect()
 
     # A second reader's private list: theirs alone.
