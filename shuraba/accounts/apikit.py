@@ -5,6 +5,7 @@ reading a JSON object body (400 saying why)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -48,4 +49,29 @@ def json_object(request: HttpRequest, *, example: str) -> dict[str, Any]:
         raise BadQuery("body", f"the body is not JSON this API reads ({exc.__class__.__name__})") from exc
     if not isinstance(body, dict):
         raise BadQuery("body", f"a JSON object, such as {example}")
+    broken = _broken_text(body)
+    if broken is not None:
+        raise BadQuery(broken, "holds a broken character (an unpaired UTF-16 surrogate such as \\ud800); send it again")
     return body
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _broken_text(body: object) -> str | None:
+    """The field whose text holds a lone surrogate (JSON can spell one, no database can keep it), or None.
+    A walk with a stack: a body nested as deep as the JSON reader allows recurses nowhere."""
+    stack: list[tuple[str, object]] = [("body", body)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return where[:40]
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _SURROGATE.search(key):
+                    return where[:40]
+                stack.append((key, item))
+        elif isinstance(value, list):
+            stack.extend((where, item) for item in value)
+    return None

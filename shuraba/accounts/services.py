@@ -32,6 +32,7 @@ from shuraba.accounts.rules import MAX_RULES, RuleSet, rules_parse, rules_stored
 from shuraba.accounts.viewers import rules_written, session_rules, viewer_forget
 from shuraba.catalog.models import Title
 from shuraba.core.changelog import changelog_newest_vocabulary
+from shuraba.pairs.services import pairs_forget
 
 SESSION_REVEALS_MAX = 500  # titles a visitor's session remembers reveals for; an account has no limit
 
@@ -146,8 +147,10 @@ def _when(value: object) -> datetime | None:
 def account_delete(*, request: HttpRequest, user: User) -> None:
     """Delete the account and what hangs on it (remembered reveals, email addresses), then sign out.
 
-    Catalog history and import runs keep their rows with the editor set to nobody (SET_NULL)."""
+    Catalog history and import runs keep their rows with the editor set to nobody (SET_NULL); the pairs the
+    reader wrote or voted on are counted again without them."""
     logout(request)
+    pairs_forget(user=user)
     user.delete()
 
 

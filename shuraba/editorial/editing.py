@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from shuraba.accounts.models import User
+from shuraba.accounts.policies import REVEAL_ALL, Reveal
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.core.errors import BadQuery, Refused
 from shuraba.editorial import services
-from shuraba.editorial.embeds import guide_render
+from shuraba.editorial.embeds import Reading, guide_render
 from shuraba.editorial.forms import GuideForm
 from shuraba.editorial.models import GuidePage, GuideRevision, PageKind
+from shuraba.search.query import DIGITS
 
 
 def _editor(request: HttpRequest) -> User:
@@ -25,6 +27,11 @@ def _editor(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_staff:
         raise Http404("No such page")
     return user
+
+
+def _editor_reading(request: HttpRequest) -> Reading:
+    """The editor sees their embeds as their visibility lists them, spoiler axes unfolded: they chose them."""
+    return Reading(visibility_from_request(request), reveal=Reveal(frozenset({REVEAL_ALL})), request=request)
 
 
 def page_url(page: GuidePage) -> str:
@@ -41,7 +48,7 @@ def _latest(page: GuidePage) -> int:
 def _editing(request: HttpRequest, form: GuideForm, *, page: GuidePage | None, status: int = 200) -> HttpResponse:
     preview = None
     if request.method == "POST" and request.POST.get("action") == "preview" and form.is_valid():
-        preview = guide_render(form.cleaned_data["body"], visibility=visibility_from_request(request))
+        preview = guide_render(form.cleaned_data["body"], reading=_editor_reading(request))
     context = {"form": form, "page": page, "preview": preview, "url": page_url(page) if page else ""}
     return render(request, "editorial/guide_edit.html", context, status=status)
 
@@ -49,6 +56,8 @@ def _editing(request: HttpRequest, form: GuideForm, *, page: GuidePage | None, s
 def _checked(form: GuideForm, *, kind: str) -> Refused | None:
     """A preview is checked as a save is (an embed the search cannot read is named), and saves nothing."""
     try:
+        if "slug" in form.cleaned_data:
+            services.slug_check(form.cleaned_data["slug"])
         services.page_values(form.page_fields(), kind=kind)
     except Refused as exc:
         return exc
@@ -84,7 +93,7 @@ def _initial(page: GuidePage, request: HttpRequest) -> dict[str, object]:
     source: GuidePage | GuideRevision = page
     raw = request.GET.get("from")
     if raw is not None:
-        if not raw.isdigit():
+        if not DIGITS.fullmatch(raw):
             raise BadQuery("from", "from takes a revision's number, as the history lists them")
         source = get_object_or_404(GuideRevision, page=page, number=int(raw))
     fields = ("title", "summary", "body", "order", "published")
@@ -150,7 +159,7 @@ def guide_revision(request: HttpRequest, slug: str, number: int) -> HttpResponse
     context = {
         "page": page, "revision": revision, "before": before,
         "diff": _diff(before.body if before else "", revision.body),
-        "rendered": guide_render(revision.body, visibility=visibility_from_request(request)),
+        "rendered": guide_render(revision.body, reading=_editor_reading(request)),
         "latest": _latest(page),
     }  # fmt: skip
     return render(request, "editorial/guide_revision.html", context)

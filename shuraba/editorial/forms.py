@@ -9,9 +9,9 @@ from django import forms
 from shuraba.editorial.models import BODY_MAX, NOTE_MAX, SUMMARY_MAX, TITLE_MAX, PageKind
 
 BODY_HELP = (
-    'Markdown. A line of its own such as {{ list "subgenre:revenge ending:!tragedy" sort:score limit:5 }} '
+    'Markdown. A line of its own such as {{ list "subgenre:revenge intensity:..3" sort:score limit:5 }} '
     "embeds a live list (the browse page's search syntax; limit 1 to 20), shown to each reader through their "
-    "age gate and avoid rules."
+    "age gate and avoid rules (a list chosen by ending is folded for readers who hide endings)."
 )
 
 

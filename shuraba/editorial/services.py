@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shuraba.accounts.models import User
@@ -50,13 +50,16 @@ def guides_load(*, path: Path = GUIDES_PATH, overwrite: bool = False) -> tuple[i
         kind = entry.get("kind", PageKind.GUIDE)
         if kind not in PageKind.values:
             raise DataFileError(f"{where}: kind is guide or glossary, not {kind!r}")
-        values = {
+        fields = {
             "title": require(entry, "title", str, where),
             "summary": entry.get("summary", "") if kind == PageKind.GLOSSARY else require(entry, "summary", str, where),
             "body": require(entry, "body", str, where),
             "order": require(entry, "order", int, where),
-            "kind": kind,
         }
+        try:  # the shipped text passes the editor's checks, its embedded lists included
+            values = {**page_values(fields, kind=kind), "kind": kind}
+        except Refused as exc:
+            raise DataFileError(f"{where}: {exc.message}") from exc
         page = GuidePage.objects.filter(slug=require(entry, "slug", str, where)).first()
         if page is None:
             page = GuidePage.objects.create(slug=entry["slug"], **values)
@@ -106,16 +109,27 @@ def _editor_check(user: User) -> None:
         raise Refused(403, "only editors write the guide")
 
 
+def slug_check(slug: str) -> Refused:
+    """Refuse a new page's address that is malformed (400) or taken (409); else the refusal a race would get."""
+    if not SLUG.fullmatch(slug) or len(slug) > 80 or slug in RESERVED:
+        raise Refused(400, "slug: lower-case letters, digits and single hyphens, at most 80 (not 'new')")
+    taken = Refused(409, f"slug: a page is called {slug!r} already; pick another or edit that one")
+    if GuidePage.objects.filter(slug=slug).exists():
+        raise taken
+    return taken
+
+
 @transaction.atomic
 def guide_create(*, editor: User, slug: str, kind: str, fields: dict[str, Any], note: str = "") -> GuidePage:
     _editor_check(editor)
     if kind not in PageKind.values:
         raise Refused(400, "kind: guide or glossary")
-    if not SLUG.fullmatch(slug) or len(slug) > 80 or slug in RESERVED:
-        raise Refused(400, "slug: lower-case letters, digits and single hyphens, at most 80 (not 'new')")
-    if GuidePage.objects.filter(slug=slug).exists():
-        raise Refused(409, f"slug: a page is called {slug!r} already; pick another or edit that one")
-    page = GuidePage.objects.create(slug=slug, kind=kind, **page_values(fields, kind=kind))
+    taken = slug_check(slug)
+    try:
+        with transaction.atomic():  # a second submit of the same form may have made it meanwhile
+            page = GuidePage.objects.create(slug=slug, kind=kind, **page_values(fields, kind=kind))
+    except IntegrityError as exc:
+        raise taken from exc
     _revise(page, editor=editor, note=_text(note, field="note", limit=NOTE_MAX, required=False))
     return page
 
@@ -127,13 +141,13 @@ def guide_update(*, editor: User, page: GuidePage, fields: dict[str, Any], base:
     _editor_check(editor)
     page = GuidePage.objects.select_for_update().get(pk=page.pk)
     latest = page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-    if base != latest:
-        raise Refused(409, f"revision {latest} was saved while you edited revision {base}; your text is below: "
-                      "open the history to see what changed, then save again")  # fmt: skip
     values = page_values(fields, kind=page.kind)
     note_text = _text(note, field="note", limit=NOTE_MAX, required=False)
     if all(getattr(page, key) == value for key, value in values.items()):
-        return page  # nothing changed: no empty revision
+        return page  # nothing changed (or the same save twice, a double click): no empty revision, no refusal
+    if base != latest:
+        raise Refused(409, f"revision {latest} was saved while you edited revision {base}; your text is below: "
+                      "open the history to see what changed, then save again")  # fmt: skip
     for key, value in values.items():
         setattr(page, key, value)
     page.save()

@@ -6,18 +6,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from shuraba.accounts.policies import Hidden, Visibility
+from shuraba.accounts.policies import Hidden, Visibility, reveal_parse
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog import selectors
 from shuraba.core.errors import BadQuery
-from shuraba.core.markup import markdown_render
-from shuraba.editorial.embeds import guide_render
+from shuraba.editorial.embeds import Reading, guide_render
 from shuraba.editorial.models import GuidePage, PageKind
 from shuraba.lists.selectors import starter_lists
 from shuraba.search.query import Range, SearchQuery
 from shuraba.search.selectors import title_search
 from shuraba.taxonomy.models import Axis, Tag, TagCategory, Term, TermKind
 from shuraba.taxonomy.selectors import axis_value_counts, tags_counted
+
+
+def _reading(request: HttpRequest) -> Reading:
+    """A guide page's reader: their visibility and what this request reveals (a folded spoiler list's link)."""
+    return Reading(visibility_from_request(request), reveal=reveal_parse(request.GET.get("reveal")), request=request)
 
 
 def _guides() -> QuerySet[GuidePage]:
@@ -70,7 +74,8 @@ def guide_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
-    _no_params(request)
+    if set(request.GET) - {"reveal"}:
+        raise BadQuery(sorted(set(request.GET) - {"reveal"})[0][:40], "a guide page takes only ?reveal=")
     page = get_object_or_404(GuidePage, slug=slug, published=True)
     if page.kind == PageKind.GLOSSARY:
         return redirect(reverse("taxonomy") + f"#word-{page.slug}")
@@ -81,7 +86,7 @@ def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
         "editorial/guide_page.html",
         {
             "page": page,
-            "body": guide_render(page.body, visibility=visibility_from_request(request)),
+            "body": guide_render(page.body, reading=_reading(request)),
             "previous": pages[index - 1] if index > 0 else None,
             "next": pages[index + 1] if index + 1 < len(pages) else None,
         },
@@ -97,7 +102,7 @@ def taxonomy_index(request: HttpRequest) -> HttpResponse:
         {
             "axes": Axis.objects.prefetch_related("values"),
             "words": [
-                (word, markdown_render(word.body))
+                (word, guide_render(word.body, reading=Reading(visibility_from_request(request), request=request)))
                 for word in GuidePage.objects.filter(published=True, kind=PageKind.GLOSSARY).order_by("title")
             ],
             "terms": Term.objects.all(),

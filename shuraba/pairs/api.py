@@ -139,7 +139,7 @@ def pair_vote(request: HttpRequest, pair_id: int) -> dict[str, Any]:
     user = api_writer(request, sign_in=SIGN_IN)
     pair = _pair(request, pair_id)
     body = json_object(request, example='{"vote": "for"}')
-    if set(body) != {"vote"} or body["vote"] not in VOTES:
+    if set(body) != {"vote"} or not isinstance(body["vote"], str) or body["vote"] not in VOTES:
         raise BadQuery("vote", 'send {"vote": "for"}, "against" or "none"')
     try:
         services.pair_vote(user=user, pair=pair, up=VOTES[body["vote"]])

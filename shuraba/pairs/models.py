@@ -61,13 +61,16 @@ class PairReason(models.Model):
 
 
 class PairVote(models.Model):
+    """One reader's vote: for, against, or taken back (None: the row stays, so the hourly limit counts every
+    change of mind)."""
+
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="votes")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pair_votes")
-    up = models.BooleanField()
+    up = models.BooleanField(null=True)
     at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pair", "user"], name="pair_vote_once")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {'+' if self.up else '-'} {self.pair_id}"
+        return f"{self.user_id} {'+' if self.up else '-' if self.up is False else '0'} {self.pair_id}"

@@ -116,7 +116,7 @@ def _rules_note(visibility: Visibility, hiding: dict[int, tuple[str, ...]]) -> H
 
 def pair_get(*, visibility: Visibility, pk: int) -> Pair:
     """A pair whose two titles the viewer may see (past the gate, and neither hidden by their rules)."""
-    pair = Pair.objects.select_related("low", "high").filter(pk=pk).first()
+    pair = Pair.objects.select_related("low", "high").filter(_reasoned(), pk=pk).first()
     if pair is None:
         raise PairNotFound(pk)
     ids = [pair.low_id, pair.high_id]
@@ -148,6 +148,6 @@ def pairs_export(*, user: User, visibility: Visibility) -> dict[str, list[dict[s
                 "at": v.at.isoformat(),
             }
             for v in votes
-            if seen(v.pair)
+            if v.up is not None and seen(v.pair)
         ],
     }

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuraba.accounts.models import User
-from shuraba.accounts.policies import Visibility
+from shuraba.accounts.policies import Visibility, title_hidden
 from shuraba.catalog.models import Title
 from shuraba.core.errors import Refused
 from shuraba.core.markup import text_clean
@@ -40,16 +40,26 @@ def _seen_check(visibility: Visibility, *titles: Title) -> None:
         raise Refused(404, "no such title")
 
 
+def _locked(pair_id: int) -> Pair:
+    """The pair's row, locked for this transaction: two readers' votes or reasons on one pair take turns, so
+    neither count is lost and no unique constraint is raced (PostgreSQL; SQLite writes one at a time)."""
+    return Pair.objects.select_for_update().get(pk=pair_id)
+
+
 @transaction.atomic
 def pair_propose(*, user: User, visibility: Visibility, title: Title, other: Title, reason: object) -> Pair:
-    """Readers of `title` may like `other` (and the other way round), for the reader's reason."""
+    """Readers of `title` may like `other` (and the other way round), for the reader's reason. A title the
+    reader's avoid rules hide is not theirs to pair: they could not see the pair they made."""
     if title.pk == other.pk:
         raise Refused(400, "other: a title pairs with another title, not with itself")
     _seen_check(visibility, title, other)
+    hidden = title_hidden(visibility, title_id=other.pk, content_rating=other.content_rating)
+    if hidden is not None:
+        raise Refused(400, f"other: {hidden.why} Pair it with a title you can see.")
     text = reason_clean(reason)
     low, high = sorted((title.pk, other.pk))
     now = timezone.now()
-    pair, _ = Pair.objects.get_or_create(low_id=low, high_id=high, defaults={"created_at": now})
+    pair = _locked(Pair.objects.get_or_create(low_id=low, high_id=high, defaults={"created_at": now})[0].pk)
     written = PairReason.objects.filter(pair=pair, user=user).first()
     if written is not None:
         written.text, written.edited_at = text, now
@@ -64,18 +74,17 @@ def pair_propose(*, user: User, visibility: Visibility, title: Title, other: Tit
 
 @transaction.atomic
 def pair_vote(*, user: User, pair: Pair, up: bool | None) -> Pair:
-    """For the pair (`up`), against it, or no vote (None). One vote per reader, changed in place."""
+    """For the pair (`up`), against it, or no vote (None). One vote per reader, changed in place; every
+    change counts against the hourly limit."""
     rows = PairVote.objects.filter(user=user)
     rate_check(rows, limit=settings.REVIEW_VOTES_PER_HOUR, what="votes", window=HOUR, per="hour")
+    pair = _locked(pair.pk)
     _vote_set(pair, user, up=up)
     return pair
 
 
 def _vote_set(pair: Pair, user: User, *, up: bool | None) -> None:
-    if up is None:
-        PairVote.objects.filter(pair=pair, user=user).delete()
-    else:
-        PairVote.objects.update_or_create(pair=pair, user=user, defaults={"up": up, "at": timezone.now()})
+    PairVote.objects.update_or_create(pair=pair, user=user, defaults={"up": up, "at": timezone.now()})
     _recount(pair)
 
 
@@ -89,17 +98,36 @@ def _recount(pair: Pair) -> None:
 
 @transaction.atomic
 def pair_reason_delete(*, user: User, pair: Pair, writer: User | None = None) -> bool:
-    """Take back a reason: the reader's own, or (an editor) `writer`'s. True when the pair went with it."""
+    """Take back a reason, with its writer's vote: the reader's own, or (an editor) `writer`'s. True when the
+    pair went with it (no reason left)."""
     whose = writer or user
     if whose.pk != user.pk and not user.is_staff:
         raise Refused(403, "only editors take back another reader's reason")
+    pair = _locked(pair.pk)
     deleted, _ = PairReason.objects.filter(pair=pair, user=whose).delete()
     if not deleted:
         raise Refused(404, "there is no such reason on this pair")
+    return _settle(pair, whose)
+
+
+def _settle(pair: Pair, gone: User) -> bool:
+    """After `gone`'s reason went: the pair goes when no reason is left, else their vote goes and it recounts."""
     if not PairReason.objects.filter(pair=pair).exists():
         pair.delete()
         return True
-    if whose.pk == user.pk:
-        PairVote.objects.filter(pair=pair, user=user).delete()
-        _recount(pair)
+    PairVote.objects.filter(pair=pair, user=gone).delete()
+    _recount(pair)
     return False
+
+
+@transaction.atomic
+def pairs_forget(*, user: User) -> None:
+    """Before an account is deleted: its reasons and votes go, pairs left without a reason go, the rest are
+    counted again (a deletion's cascade would leave their counts and ranks stale)."""
+    touched = set(PairReason.objects.filter(user=user).values_list("pair_id", flat=True))
+    touched |= set(PairVote.objects.filter(user=user).values_list("pair_id", flat=True))
+    PairReason.objects.filter(user=user).delete()
+    for pair_id in sorted(touched):
+        pair = Pair.objects.select_for_update().filter(pk=pair_id).first()
+        if pair is not None:
+            _settle(pair, user)

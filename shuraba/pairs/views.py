@@ -121,7 +121,9 @@ def pair_vote(request: HttpRequest, pk: int) -> HttpResponse:
 def pair_reason_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user, pair = _reader(request), _pair(request, pk)
     name = request.POST.get("writer", "")
-    writer = User.objects.filter(username=name).first() if name else None
+    if name and not user.is_staff:  # before the name is looked up: no one learns which names exist
+        return _refused(request, Refused(403, "only editors take back another reader's reason"), pair)
+    writer = User.objects.filter(username=name.replace("\x00", "")[:150]).first() if name else None
     if name and writer is None:
         return _refused(request, Refused(404, f"writer: no reader is called {name[:40]!r}"), pair)
     try:

@@ -23,7 +23,7 @@ Screenshot = Callable[[Page, str], Path]
 EDITOR = "lists-editor"
 PASSWORD = "a-long-lists-password"
 LIST_NAME = "Starter list: stories that end in tragedy, and some that do not"
-EMBED = '{{ list "ending:tragedy,reconciliation" sort:title limit:20 }}'
+EMBED = '{{ list "subgenre:netorare,revenge" sort:title limit:20 }}'
 
 
 def _titles(page: Page, live_site: str, ending: str) -> list[tuple[str, str]]:
@@ -45,7 +45,7 @@ def _guide_with_a_live_list(ed: Page) -> str:
     ed.get_by_label("What it is").select_option("guide")
     ed.get_by_label("Slug").fill("endings-side-by-side")
     ed.get_by_label("Title").fill("Endings side by side")
-    ed.get_by_label("Summary").fill("Tragedies and reconciliations, live.")
+    ed.get_by_label("Summary").fill("Netorare and revenge, live.")
     ed.get_by_label("Body").fill(f"Compare them.\n\n{EMBED}\n\nThen decide.")
     ed.get_by_role("button", name="Preview").click()
     expect(ed.locator("#preview + p + article .embed .card").first).to_be_visible()
@@ -105,7 +105,9 @@ def test_a_starter_list_a_readers_rule_and_a_private_list(
     reader, reader_csp = pages()
     reader.goto("/accounts/signup/")
     sign_up(reader, email="lists-reader@example.test", username="lists-reader", password=PASSWORD)
-    hidden, of = _total(reader, live_site, "ending:tragedy"), _total(reader, live_site, "ending:tragedy,reconciliation")
+    embedded_query = "subgenre:netorare,revenge"
+    hidden = _total(reader, live_site, f"{embedded_query} ending:tragedy")
+    of = _total(reader, live_site, embedded_query)
     reader.goto("/settings/avoid/")  # (the counts above were read before the reader had a rule)
     reader.fill("textarea[name=rules]", "ending:tragedy")
     reader.get_by_role("button", name="Save rules").click()
@@ -124,7 +126,7 @@ def test_a_starter_list_a_readers_rule_and_a_private_list(
     reader.goto(guide_url)  # the guide's live list: the same rule, counted the same way
     expect(reader.locator(".embed .rules-note")).to_contain_text(f"{hidden} of {of} hidden by your rules")
     embedded = reader.locator(".embed").inner_text()
-    assert other[0][1] in embedded or of - hidden > 20
+    expect(reader.locator(".embed .card").first).to_be_visible()
     for _, name in tragic:
         assert name not in embedded
     screenshot(reader, "lists-03-reader-guide-embed")

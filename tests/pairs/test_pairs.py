@@ -58,7 +58,7 @@ def test_votes_rank_pairs_best_first_and_a_vote_can_be_taken_back(reader: User, 
     assert [p["id"] for p in body["pairs"]] == [strong.pk, weak.pk]
     assert [(p["votes_for"], p["votes_against"]) for p in body["pairs"]] == [(2, 0), (1, 1)]
     voting.post(f"/pairs/{weak.pk}/vote/", {"vote": "none", "back": one.slug})
-    assert not PairVote.objects.filter(user=voter, pair=weak).exists()
+    assert PairVote.objects.get(user=voter, pair=weak).up is None  # taken back (the row stays for the limit)
     assert Pair.objects.get(pk=weak.pk).down == 0
     assert voting.get(f"/api/v1/titles/{one.slug}/pairs").json()["pairs"][0]["my_vote"] == "for"
 
@@ -75,7 +75,7 @@ def test_a_pair_whose_other_title_the_rules_hide_is_left_out_and_counted(reader:
     assert body["hidden_per_rule"] == [{"rule": "ending:tragedy", "count": 1}]
     html = reader_client.get(f"/titles/{one.slug}/").content.decode()
     assert "1 pair left out: your avoid rules hide the other title." in html
-    assert tragic.title not in json.dumps(body)
+    assert tragic.title not in json.dumps(body, ensure_ascii=False)
     assert f"/titles/{tragic.slug}/" not in html
     assert "worst outcome" not in html
     # the hidden title's own pairs answer as the title does: hidden by the rule, no pair named
@@ -212,3 +212,110 @@ def test_a_reason_is_measured_as_kept_so_a_browsers_line_ends_do_not_refuse_it(r
     sent = reader_client.post(f"/titles/{one.slug}/pairs/new/", {"other": two.slug, "reason": typed})
     assert sent.status_code == 302
     assert PairReason.objects.get().text == ("Line.\n" * 160).strip()
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ('{"vote": []}', "for"),
+        ('{"vote": {"a": 1}}', "for"),
+        ('{"vote": "yes"}', "for"),
+        ('{"vote": "\\ud800"}', "broken character"),
+    ],
+)
+def test_a_bad_vote_is_a_400(reader: User, reader_client: Client, body: str, words: str) -> None:
+    _, (one, two) = tragic_and_not(2)
+    pair = _propose(reader, one, two)
+    sent = _send(reader_client, "put", f"/api/v1/pairs/{pair.pk}/vote", body)
+    assert sent.status_code == 400
+    assert words in sent.json()["detail"]
+
+
+def test_a_broken_character_in_a_proposal_is_a_400_not_a_server_error(reader_client: Client) -> None:
+    _, (one, two) = tragic_and_not(2)
+    url = f"/api/v1/titles/{one.slug}/pairs"
+    for body in ('{"other": "\\ud800", "reason": "long enough"}', '{"other": "%s", "reason": "ok \\udfff ok ok"}'):
+        sent = _send(reader_client, "post", url, body.replace("%s", two.slug))
+        assert sent.status_code == 400
+        assert "broken character" in sent.json()["detail"]
+    assert not Pair.objects.exists()
+
+
+def test_a_reader_cannot_pair_a_title_their_rules_hide(reader_client: Client) -> None:
+    (tragic,), (one,) = tragic_and_not(1)
+    _rules(reader_client, "ending:tragedy")
+    sent = _send(reader_client, "post", f"/api/v1/titles/{one.slug}/pairs", {"other": tragic.slug, "reason": REASON})
+    assert sent.status_code == 400
+    assert "Hidden by your avoid rule “ending:tragedy”" in sent.json()["detail"]
+    assert not Pair.objects.exists()
+
+
+def test_a_title_the_rules_hide_is_never_offered_by_name(reader_client: Client) -> None:
+    """Typing part of a name several titles share offers only those the reader's rules show."""
+    _rules(reader_client, "ending:tragedy")
+    tragic_names = set(_tragic_names())
+    cases = 0
+    for name in sorted(tragic_names):
+        for word in (w for w in name.split() if len(w) >= 4):
+            body = {"other": word, "reason": REASON}
+            sent = _send(reader_client, "post", f"/api/v1/titles/{OPEN}/pairs", body)
+            detail = sent.json().get("detail", "") if sent.status_code == 400 else ""
+            if "could be several titles" in detail:
+                cases += 1
+                assert not [n for n in tragic_names if n in detail], detail
+                if name.casefold() != word.casefold():
+                    assert "your avoid rules hide" in detail or name not in detail
+    assert cases, "the sample needs a word several titles share, one of them tragic"
+
+
+OPEN = "a-ferry-song-for-two"
+
+
+def _tragic_names() -> list[str]:
+    tragic, _ = tragic_and_not(1)
+    teen = Title.objects.filter(content_rating__in=["teen", "all-ages", "mature"])
+    return list(
+        teen.filter(axis_values__axis__key="ending", axis_values__value__key="tragedy").values_list("title", flat=True)
+    ) or [tragic[0].title]
+
+
+def test_only_an_editor_may_name_another_writer_and_no_one_learns_which_names_exist(
+    reader: User, reader_client: Client
+) -> None:
+    _, (one, two) = tragic_and_not(2)
+    pair = _propose(reader, one, two)
+    for name in ("ed", "no-such-reader-anywhere", "bad\x00name"):
+        refused = reader_client.post(f"/pairs/{pair.pk}/reason/delete/", {"writer": name})
+        assert refused.status_code == 403, name
+
+
+def test_an_editors_removal_takes_the_writers_vote_with_the_reason(reader: User, editor: User) -> None:
+    _, (one, two) = tragic_and_not(2)
+    pair = _propose(reader, one, two)
+    _propose(editor, one, two, "The editor's own reason, long enough.")
+    assert Pair.objects.get(pk=pair.pk).up == 2
+    services.pair_reason_delete(user=editor, pair=pair, writer=reader)
+    assert (Pair.objects.get(pk=pair.pk).up, PairVote.objects.filter(user=reader).exists()) == (1, False)
+
+
+def test_a_deleted_account_leaves_no_stale_count_and_no_reasonless_pair(reader: User, editor: User) -> None:
+    _, (one, two, three) = tragic_and_not(3)
+    alone, shared = _propose(reader, one, two), _propose(reader, one, three)
+    _propose(editor, one, three, "Another reader agrees, in words.")
+    services.pair_vote(user=editor, pair=alone, up=False)
+    client = client_of(reader)
+    assert client.post("/settings/delete/", {"password": "a-long-reader-password"}).status_code == 302
+    assert not Pair.objects.filter(pk=alone.pk).exists()
+    assert (Pair.objects.get(pk=shared.pk).up, Pair.objects.get(pk=shared.pk).down) == (1, 0)
+
+
+@override_settings(REVIEW_VOTES_PER_HOUR=3)
+def test_a_vote_taken_back_still_counts_against_the_hourly_limit(reader: User, editor: User) -> None:
+    _, titles = tragic_and_not(5)
+    pairs = [_propose(editor, titles[0], other) for other in titles[1:]]
+    voter = client_of(reader)
+    for pair in pairs[:3]:
+        assert voter.post(f"/pairs/{pair.pk}/vote/", {"vote": "for"}).status_code == 302
+    assert voter.post(f"/pairs/{pairs[0].pk}/vote/", {"vote": "none"}).status_code == 429
+    assert voter.post(f"/pairs/{pairs[3].pk}/vote/", {"vote": "for"}).status_code == 429
+    assert Pair.objects.get(pk=pairs[3].pk).up == 1
