@@ -11,9 +11,15 @@ from django.http import HttpRequest
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.pairs import selectors
 from shuraba.pairs.forms import PairForm
+from shuraba.pairs.models import REASON_MAX
 from shuraba.reviews.readers import signed_in
 
 register = template.Library()
+BLANK = {
+    "other": PairForm.base_fields["other"],
+    "reason": PairForm.base_fields["reason"],
+    "reason_max": REASON_MAX,
+}
 
 
 @register.inclusion_tag("pairs/_title_pairs.html", takes_context=True)
@@ -28,7 +34,10 @@ def title_pairs_section(context: template.Context, title_id: int, slug: str) -> 
         "slug": slug,
         "user": user,
         "csrf_token": context.get("csrf_token"),
-        "form": PairForm(auto_id="pair-%s") if user else None,
+        # An empty form written out in the template (Django's field rendering was most of the section's time);
+        # its words are the form's own. A form with errors comes back on the pairs page.
+        "form": None,
+        "blank": BLANK if user else None,
         "reasons_max": selectors.TITLE_PAGE_REASONS,
         "page": False,
     }
