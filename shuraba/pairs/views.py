@@ -89,12 +89,11 @@ def _pair(request: HttpRequest, pk: int) -> Pair:
         raise Http404("No such pair") from exc
 
 
-def _back(request: HttpRequest, pair: Pair) -> HttpResponse:
+def _back(request: HttpRequest, pair: Pair, *, anchor: str = "") -> HttpResponse:
     """To the title page the form was on: one of the pair's two titles, never another address."""
-    slugs = {pair.low.slug, pair.high.slug}
     back = request.POST.get("back", "")
-    slug = back if back in slugs else pair.low.slug
-    return redirect(reverse("title-detail", args=[slug]) + f"#pair-{pair.pk}")
+    slug = back if back in {pair.low.slug, pair.high.slug} else pair.low.slug
+    return redirect(reverse("title-detail", args=[slug]) + f"#{anchor or f'pair-{pair.pk}'}")
 
 
 def _refused(request: HttpRequest, exc: Refused, pair: Pair) -> HttpResponse:
@@ -130,8 +129,4 @@ def pair_reason_delete(request: HttpRequest, pk: int) -> HttpResponse:
         gone = services.pair_reason_delete(user=user, pair=pair, writer=writer)
     except Refused as exc:
         return _refused(request, exc, pair)
-    if gone:
-        back = request.POST.get("back", "")
-        slug = back if back in {pair.low.slug, pair.high.slug} else pair.low.slug
-        return redirect(reverse("title-detail", args=[slug]) + "#pairs")
-    return _back(request, pair)
+    return _back(request, pair, anchor="pairs" if gone else "")
