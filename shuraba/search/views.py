@@ -33,6 +33,7 @@ class Option:
     count: int | None  # None: not shown (spoiler counts for a viewer who hides spoilers)
     included: bool
     excluded: bool
+    removes: int | None = None  # how many titles of the current result excluding the value would remove
 
 
 @dataclass(frozen=True)
