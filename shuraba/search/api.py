@@ -26,8 +26,13 @@ def search(request: HttpRequest) -> HttpResponse:
     `length`), ranges `centrality`, `intensity`, `year`, `score`, `popularity` (`2..4`, `..3`, `>=2015`),
     `q` (any alternative title, any script), `query` (the one-line text syntax; combines with the other
     parameters), `sort` (relevance, score, popularity, year, title), `page`, `per_page` (at most 100).
-    Tags are named by slug. Facets count every value of every facet over the result; nothing hidden by
-    the viewer's settings is counted, and ending/revelation counts appear only to viewers who show spoilers."""
+    Tags are named by slug; `include=slug>=60` gives an included tag its own relevance threshold,
+    `subgenre=revenge>=0.5` an included subgenre a weight threshold (`min_weight`: the default). `facets`:
+    each value's count is the total the search gives once that value is ticked (within an "or" group, its
+    own filter removed: disjunctive facets; a tag at the threshold its inclusion would use); a value not
+    listed adds nothing (the total beside values ticked in its group, else 0). `removes`: how many of the
+    results excluding a value takes away. Nothing hidden by the viewer's settings is counted, and
+    ending/revelation counts appear only to viewers who show spoilers."""
     visibility = visibility_from_request(request)
     page = title_search_params(visibility=visibility, params=request_params(request), cards=False)
     query = page.query
@@ -45,7 +50,8 @@ def search(request: HttpRequest) -> HttpResponse:
     # serialized once until its title changes and the facet counts once per cached result.
     text = json.dumps(head, ensure_ascii=False)
     return HttpResponse(
-        f'{text[:-1]}, "items": {page.items_json}, "facets": {page.facets_json}}}', content_type="application/json"
+        f'{text[:-1]}, "items": {page.items_json}, "facets": {page.facets_json}, "removes": {page.removes_json}}}',
+        content_type="application/json",
     )
 
 

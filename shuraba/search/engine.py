@@ -16,21 +16,22 @@ from pyroaring import BitMap
 
 from shuraba.accounts.policies import SPOILER_LEVELS, Visibility, rules_waived
 from shuraba.search.cache import cache_key
+from shuraba.search.facets import facets_count
 from shuraba.search.filters import query_filters, query_text_filter
-from shuraba.search.query import DIMENSIONS, RANGE_AXES, SPOILER_DIMENSIONS, SearchQuery
+from shuraba.search.query import SearchQuery
 from shuraba.search.storage import LEVELS, SearchIndex, bitmaps_union, slots_array
 from shuraba.search.textscan import TIER_EXACT, TextMatch
-
-FACET_DIMENSIONS = (*DIMENSIONS, *RANGE_AXES)
 
 
 @dataclass(frozen=True)
 class EngineResult:
     pks: list[int]  # the requested page, in order
     total: int
-    facets: dict[str, dict[str, int]]
+    facets: dict[str, dict[str, int]]  # what ticking each value gives (facets.py)
+    removes: dict[str, dict[str, int]] = field(default_factory=dict)  # what excluding each value takes away
     cards: list[tuple[Any, ...] | None] = field(default_factory=list, compare=False)  # cards.CARD_FIELDS per pk
     facets_json: str = field(default="{}", compare=False)  # `facets`, serialized once per cached result
+    removes_json: str = field(default="{}", compare=False)
     items_json: str = field(default="[]", compare=False)  # the page's cards as the search API sends them
     # What the viewer's avoid rules hid from this result: (total, ((rule key, count, unclassified), ...)).
     rules_hidden: tuple[int, tuple[tuple[Any, int, int], ...]] | None = field(default=None, compare=False)
@@ -80,20 +81,9 @@ def _rules_hidden(
     return len(hidden), tuple(counts)
 
 
-def _facets(index: SearchIndex, result: BitMap, visibility: Visibility) -> dict[str, dict[str, int]]:
-    facets: dict[str, dict[str, int]] = {}
-    for (dimension, key), bitmap in index.values.items():
-        if not visibility.axis_counted(spoiler=dimension in SPOILER_DIMENSIONS):
-            continue
-        count = result.intersection_cardinality(bitmap)
-        if count:
-            facets.setdefault(dimension, {})[key] = count
-    facets["tags"] = _tag_facets(index, result, visibility)
-    return facets
-
-
-def _tag_facets(index: SearchIndex, result: BitMap, visibility: Visibility) -> dict[str, int]:
-    """Count by bincount over the smaller of the result and its complement within the visible set; only
+def tag_counts(index: SearchIndex, result: BitMap, visibility: Visibility) -> dict[str, int]:
+    """Every shown tag among `result` (a subset of the visible set) at any relevance. Count by bincount
+    over the smaller of the result and its complement within the visible set; only
     the assignments at spoiler levels the visibility shows."""
     visible = visible_slots(index, visibility)
     if len(result) * 2 <= len(visible):
@@ -145,7 +135,7 @@ def _relevance_keys(
     tag_score = np.zeros(len(slots), dtype=np.int64)
     for slug in query.include_tags:
         relevance = index.tag_relevance(slug, visibility)[slots]
-        tag_score += np.where(relevance >= query.min_relevance, relevance, 0)
+        tag_score += np.where(relevance >= query.tag_minimum(slug), relevance, 0)
     tier = text.tiers_of(slots) if text is not None else np.zeros(len(slots), dtype=np.int64)
     most = 100 * max(1, len(query.include_tags))
     primary = (TIER_EXACT - tier) * (most + 1) + (most - tag_score)
@@ -194,6 +184,25 @@ def _matches(index: SearchIndex, query: SearchQuery, visibility: Visibility) -> 
     return shown - ruled, text, _rules_hidden(index, shown & ruled, visibility)
 
 
+def _cached_matches(index: SearchIndex, query: SearchQuery, visibility: Visibility) -> Matches:
+    filters = replace(query, sort="relevance", page=1, per_page=1)
+    return index.cached(  # type: ignore[no-any-return]
+        cache_key("matches", filters, visibility=visibility),
+        lambda: _matches(index, query, visibility),
+        result=True,
+    )
+
+
+def _facets(
+    index: SearchIndex, query: SearchQuery, result: BitMap, visibility: Visibility
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    def others(without: SearchQuery) -> BitMap:
+        matches: BitMap = _cached_matches(index, without, visibility)[0]
+        return matches
+
+    return facets_count(index, query, result, visibility, others=others, tags=tag_counts)
+
+
 def engine_search(
     index: SearchIndex, query: SearchQuery, visibility: Visibility, *, facets: bool = True, as_json: bool = False
 ) -> EngineResult:
@@ -202,11 +211,7 @@ def engine_search(
     popular search from another reader, only sorts and slices. `as_json`: fill `items_json`."""
     with index.lock:
         filters = replace(query, sort="relevance", page=1, per_page=1)
-        result, text, rules_hidden = index.cached(
-            cache_key("matches", filters, visibility=visibility),
-            lambda: _matches(index, query, visibility),
-            result=True,
-        )
+        result, text, rules_hidden = _cached_matches(index, query, visibility)
         slots = slots_array(result)
         page = _page(index, query, slots, text, visibility) if query.offset < len(slots) else slots[:0]
         pks = index.columns["pk"][page].tolist()
@@ -218,20 +223,24 @@ def engine_search(
             return EngineResult(
                 pks=pks, total=len(result), facets={}, cards=cards, items_json=items, rules_hidden=rules_hidden
             )
-        counts = index.cached(
-            cache_key("facets", filters, visibility=visibility), lambda: _facets(index, result, visibility), result=True
+        counts, removes = index.cached(
+            cache_key("facets", filters, visibility=visibility),
+            lambda: _facets(index, query, result, visibility),
+            result=True,
         )
-        text_json = index.cached(
+        text_json, removes_json = index.cached(
             cache_key("facets-json", filters, visibility=visibility),
-            lambda: json.dumps(counts, ensure_ascii=False),
+            lambda: (json.dumps(counts, ensure_ascii=False), json.dumps(removes, ensure_ascii=False)),
             result=True,
         )
         return EngineResult(
             pks=pks,
             total=len(result),
             facets=counts,
+            removes=removes,
             cards=cards,
             facets_json=text_json,
+            removes_json=removes_json,
             items_json=items,
             rules_hidden=rules_hidden,
         )

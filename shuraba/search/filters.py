@@ -359,9 +359,13 @@ class WeightAtLeast(_Narrowing):
     minimum: float
 
     def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
-        return bitmaps_union(
-            b for (key, weight), b in index.weights.items() if key == self.key and weight >= self.minimum
+        bitmap: BitMap = index.cached(
+            cache_key("weight-min", self.key, self.minimum),
+            lambda: bitmaps_union(
+                b for (key, weight), b in index.weights.items() if key == self.key and weight >= self.minimum
+            ),
         )
+        return bitmap
 
     def condition(self, visibility: Visibility) -> Q:
         rows = TitleAxisValue.objects.filter(
@@ -389,20 +393,54 @@ class CreatorIs(_Narrowing):
         return f"by {' or '.join(sorted(self.slugs))}"
 
 
+def tag_filter(query: SearchQuery, slug: str) -> TagHas:
+    """An included tag as the query matches it, or as it would once ticked: at its own threshold, else at
+    `min_relevance` (a facet count and its link use this one filter)."""
+    return TagHas(slug, query.tag_minimum(slug))
+
+
+def value_filter(query: SearchQuery, dimension: str, key: str) -> Filter:
+    """One included value as the query matches it, or as it would once ticked; a subgenre at a weight
+    threshold (its own, else `min_weight`) is a WeightAtLeast."""
+    if dimension == "subgenre":
+        minimum = query.weight_minimum(key)
+        if minimum > 0:
+            return WeightAtLeast(key, minimum)
+    return ValueIn(dimension, frozenset((key,)))
+
+
+def include_filter(query: SearchQuery, group: str) -> Filter | None:
+    """An "or" group's include filter ("tags" in include_mode any, or a dimension), None when empty."""
+    if group == "tags":
+        if not query.include_tags:
+            return None
+        tags: tuple[Filter, ...] = tuple(tag_filter(query, slug) for slug in query.include_tags)
+        return AllOf(tags) if query.include_mode == "all" else AnyOf(tags)
+    keys = query.value(group).include
+    if not keys:
+        return None
+    plain = frozenset(k for k in keys if isinstance(value_filter(query, group, k), ValueIn))
+    weighed = [value_filter(query, group, k) for k in sorted(keys - plain)]
+    parts: list[Filter] = [ValueIn(group, plain)] if plain else []
+    parts += weighed
+    return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+
 @lru_cache(maxsize=4096)
 def query_filters(query: SearchQuery) -> tuple[Filter, ...]:
     """A query's filters, in the order both executors apply them, but for its text (`query_text_filter`),
     which both match last because it also ranks."""
     filters: list[Filter] = []
-    include: tuple[Filter, ...] = tuple(TagHas(slug, query.min_relevance) for slug in query.include_tags)
-    if include:
-        filters.append(AllOf(include) if query.include_mode == "all" else AnyOf(include))
+    include = include_filter(query, "tags")
+    if include is not None:
+        filters.append(include)
     exclude: tuple[Filter, ...] = tuple(TagHas(slug, every_assignment=True) for slug in query.exclude_tags)
     if exclude:
         filters.append(Not(AnyOf(exclude) if query.exclude_mode == "any" else AllOf(exclude)))
     for dimension, f in query.values:
-        if f.include:
-            filters.append(ValueIn(dimension, f.include))
+        included = include_filter(query, dimension)
+        if included is not None:
+            filters.append(included)
         if f.exclude:
             filters.append(Not(ValueIn(dimension, f.exclude)))
     filters.extend(InRange(name, r) for name, r in query.ranges)

@@ -18,8 +18,19 @@ from shuraba.search.query import (
     Range,
     SearchQuery,
     ValueFilter,
+    weight_text,
 )
-from shuraba.search.syntax import query_parse, query_text, range_parse
+from shuraba.search.syntax import (
+    query_parse,
+    query_text,
+    range_parse,
+    relevance_parse,
+    tag_words,
+    threshold_split,
+    value_threshold,
+    value_words,
+    weight_parse,
+)
 from shuraba.search.vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -43,7 +54,7 @@ NUMBERS: dict[str, tuple[int, int, int]] = {
     "page": (1, MAX_PAGE, 1),
     "per_page": (1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
 }
-SCALAR_PARAMS = (*CHOICES, *NUMBERS, "q", "query")
+SCALAR_PARAMS = (*CHOICES, *NUMBERS, "min_weight", "q", "query")
 RANGE_ALIASES = {f"{name}_{end}": (name, end) for name in RANGES for end in ("min", "max")}
 KNOWN = frozenset((*LIST_PARAMS, *SCALAR_PARAMS, *DIMENSIONS, *RANGES, *RANGE_ALIASES))
 MAX_Q_LENGTH = 200
@@ -78,14 +89,24 @@ def _choice(params: Params, name: str) -> str:
     return raw
 
 
-def _values(params: Params, vocab: Vocabulary) -> dict[str, ValueFilter]:
+def _weight(params: Params) -> float:
+    raw = _scalar(params, "min_weight")
+    return weight_parse(raw, param="min_weight") if raw else 0.0
+
+
+def _values(params: Params, vocab: Vocabulary, weights: dict[str, float]) -> dict[str, ValueFilter]:
+    """Each dimension's values; a subgenre's own weight threshold (`revenge>=0.5`) goes into `weights`."""
     result = {}
     for dimension in DIMENSIONS:
         include: set[str] = set()
         exclude: set[str] = set()
-        for word in _list(params, dimension):
-            negate = word.startswith("!")
-            key = vocab.value(dimension, word[1:] if negate else word, param=dimension)
+        for raw in _list(params, dimension):
+            negate = raw.startswith("!")
+            word, minimum = threshold_split(raw[1:] if negate else raw)
+            key = vocab.value(dimension, word, param=dimension)
+            if minimum is not None:
+                weight = value_threshold(dimension, minimum, negate=negate, param=dimension)
+                weights[key] = max(weight, weights.get(key, 0.0))
             (exclude if negate else include).add(key)
         if include or exclude:
             result[dimension] = ValueFilter(frozenset(include), frozenset(exclude))
@@ -115,9 +136,21 @@ def _ranges(params: Params, vocab: Vocabulary) -> dict[str, Range]:
     return result
 
 
-def _tags(params: Params, vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    include = [vocab.tag(s, param="include") for s in _list(params, "include")]
-    include += [vocab.tag(s, param="tag") for s in _list(params, "tag")]
+def _included(params: Params, vocab: Vocabulary, name: str, minimums: dict[str, int]) -> list[str]:
+    """The tags of `include` (or `tag`); `slug>=60` puts the tag's own threshold into `minimums` (the
+    highest one given for a tag holds)."""
+    slugs = []
+    for raw in _list(params, name):
+        word, minimum = threshold_split(raw)
+        slug = vocab.tag(word, param=name)
+        if minimum is not None:
+            minimums[slug] = max(relevance_parse(minimum, param=name), minimums.get(slug, 0))
+        slugs.append(slug)
+    return slugs
+
+
+def _tags(params: Params, vocab: Vocabulary, minimums: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    include = _included(params, vocab, "include", minimums) + _included(params, vocab, "tag", minimums)
     exclude = [vocab.tag(s, param="exclude") for s in _list(params, "exclude")]
     if len(include) + len(exclude) > MAX_TAGS:
         raise BadQuery("include", f"at most {MAX_TAGS} tags in one query, got {len(include) + len(exclude)}")
@@ -140,7 +173,9 @@ def _query_from_params(params: Params, vocab: Vocabulary) -> SearchQuery:
     unknown = sorted(set(params) - KNOWN)
     if unknown:
         raise BadQuery(unknown[0][:40], f"unknown parameter; known parameters are {', '.join(sorted(KNOWN))}")
-    include, exclude = _tags(params, vocab)
+    tag_minimums: dict[str, int] = {}
+    weight_minimums: dict[str, float] = {}
+    include, exclude = _tags(params, vocab, tag_minimums)
     q = " ".join(_scalar(params, "q").split())
     if len(q) > MAX_Q_LENGTH:
         raise BadQuery("q", f"at most {MAX_Q_LENGTH} characters")
@@ -150,7 +185,10 @@ def _query_from_params(params: Params, vocab: Vocabulary) -> SearchQuery:
         exclude_tags=exclude,
         exclude_mode=_choice(params, "exclude_mode"),
         min_relevance=_int(params, "min_relevance"),
-        values=_values(params, vocab),
+        tag_minimums=tag_minimums,
+        min_weight=_weight(params),
+        values=_values(params, vocab, weight_minimums),
+        weight_minimums=weight_minimums,
         ranges=_ranges(params, vocab),
         q=q,
         sort=_choice(params, "sort"),
@@ -167,6 +205,14 @@ def _range_and(a: Range, b: Range) -> Range:
     return Range(max(lows) if lows else None, min(highs) if highs else None)
 
 
+def _highest(*pairs: tuple[tuple[str, float], ...]) -> dict[str, float]:
+    """Own thresholds from two sources: the highest for each name holds."""
+    result: dict[str, float] = {}
+    for name, minimum in (pair for group in pairs for pair in group):
+        result[name] = max(minimum, result.get(name, minimum))
+    return result
+
+
 def query_merge(text: SearchQuery, params: SearchQuery) -> SearchQuery:
     """Both queries must hold. Options (modes, sort, paging) come from the parameters when set there."""
     values = dict(text.values)
@@ -177,6 +223,9 @@ def query_merge(text: SearchQuery, params: SearchQuery) -> SearchQuery:
     for name, r in params.ranges:
         ranges[name] = _range_and(ranges.get(name, Range()), r)
     return SearchQuery.build(
+        tag_minimums={k: int(v) for k, v in _highest(text.tag_minimums, params.tag_minimums).items()},
+        weight_minimums=_highest(text.weight_minimums, params.weight_minimums),
+        min_weight=max(text.min_weight, params.min_weight),
         include_tags=tuple(dict.fromkeys(text.include_tags + params.include_tags)),
         include_mode=params.include_mode if params.include_mode != "all" else text.include_mode,
         exclude_tags=tuple(dict.fromkeys(text.exclude_tags + params.exclude_tags)),
@@ -195,7 +244,7 @@ def query_params(query: SearchQuery, *, page: int | None = None) -> list[tuple[s
     """The canonical URL parameters of a query (shareable: the URL holds the whole query)."""
     pairs: list[tuple[str, str]] = []
     if query.include_tags:
-        pairs.append(("include", ",".join(query.include_tags)))
+        pairs.append(("include", ",".join(tag_words(query))))
     if query.include_mode != "all":
         pairs.append(("include_mode", query.include_mode))
     if query.exclude_tags:
@@ -204,8 +253,10 @@ def query_params(query: SearchQuery, *, page: int | None = None) -> list[tuple[s
         pairs.append(("exclude_mode", query.exclude_mode))
     if query.min_relevance:
         pairs.append(("min_relevance", str(query.min_relevance)))
-    for dimension, f in query.values:
-        pairs.append((dimension, ",".join(sorted(f.include) + [f"!{v}" for v in sorted(f.exclude)])))
+    if query.min_weight:
+        pairs.append(("min_weight", weight_text(query.min_weight)))
+    for dimension, _ in query.values:
+        pairs.append((dimension, ",".join(value_words(query, dimension))))
     for name, r in query.ranges:
         pairs.append((name, query_text(SearchQuery.build(ranges={name: r})).partition(":")[2]))
     if query.q:

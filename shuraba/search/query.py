@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 IncludeMode = Literal["all", "any"]
 ExcludeMode = Literal["any", "all"]
@@ -73,13 +73,23 @@ def _frozen(mapping: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
     return tuple(sorted((k, v) for k, v in mapping.items() if v))
 
 
+def weight_text(weight: float) -> str:
+    """A subgenre weight threshold as the URL and the text syntax write it (0.5, 1, 0.25)."""
+    return f"{weight:g}"
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     include_tags: tuple[str, ...] = ()
     include_mode: IncludeMode = "all"
     exclude_tags: tuple[str, ...] = ()
     exclude_mode: ExcludeMode = "any"
-    min_relevance: int = 0
+    min_relevance: int = 0  # the relevance threshold of every included tag without its own
+    # Included tags' own relevance thresholds (`love-triangle>=60`): sorted (slug, minimum) pairs.
+    tag_minimums: tuple[tuple[str, int], ...] = ()
+    min_weight: float = 0.0  # the weight threshold of every included subgenre without its own
+    # Included subgenres' own weight thresholds (`subgenre:revenge>=0.5`): sorted (key, minimum) pairs.
+    weight_minimums: tuple[tuple[str, float], ...] = ()
     values: tuple[tuple[str, ValueFilter], ...] = ()  # sorted (dimension, filter) pairs, empty ones dropped
     ranges: tuple[tuple[str, Range], ...] = ()  # sorted (name, range) pairs, empty ones dropped
     q: str = ""
@@ -93,9 +103,28 @@ class SearchQuery:
         *,
         values: Mapping[str, ValueFilter] | None = None,
         ranges: Mapping[str, Range] | None = None,
+        tag_minimums: Mapping[str, int] | None = None,
+        weight_minimums: Mapping[str, float] | None = None,
         **kwargs: object,
     ) -> SearchQuery:
-        return cls(values=_frozen(values or {}), ranges=_frozen(ranges or {}), **kwargs)  # type: ignore[arg-type]
+        """Thresholds are kept for included names only (a threshold of 0 is one: it overrides the default)."""
+        included: Any = kwargs.get("include_tags", ())
+        subgenres = (values or {}).get("subgenre", ValueFilter()).include
+        return cls(
+            values=_frozen(values or {}),  # type: ignore[arg-type]
+            ranges=_frozen(ranges or {}),  # type: ignore[arg-type]
+            tag_minimums=tuple(sorted((k, v) for k, v in (tag_minimums or {}).items() if k in included)),
+            weight_minimums=tuple(sorted((k, float(v)) for k, v in (weight_minimums or {}).items() if k in subgenres)),
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    def tag_minimum(self, slug: str) -> int:
+        """The relevance threshold an included tag is matched at (its own, else `min_relevance`)."""
+        return dict(self.tag_minimums).get(slug, self.min_relevance)
+
+    def weight_minimum(self, key: str) -> float:
+        """The weight threshold an included subgenre is matched at (its own, else `min_weight`)."""
+        return dict(self.weight_minimums).get(key, self.min_weight)
 
     def value(self, dimension: str) -> ValueFilter:
         return dict(self.values).get(dimension, ValueFilter())
@@ -109,6 +138,20 @@ class SearchQuery:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
+
+    def without_include(self, group: str) -> SearchQuery:
+        """The query without one "or" group's include set (its exclusions kept): what a disjunctive facet
+        count of that group is computed over. `group` is "tags" or a dimension."""
+        if group == "tags":
+            return replace(self, include_tags=(), tag_minimums=())
+        f = self.value(group)
+        values = dict(self.values)
+        if f.exclude:
+            values[group] = ValueFilter(exclude=f.exclude)
+        else:
+            values.pop(group, None)
+        weights = () if group == "subgenre" else self.weight_minimums
+        return replace(self, values=tuple(sorted(values.items())), weight_minimums=weights)
 
     def is_filtered(self) -> bool:
         return bool(self.include_tags or self.exclude_tags or self.values or self.ranges or self.q)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db import connection
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Collate
 
@@ -19,8 +19,9 @@ from shuraba.accounts.policies import Visibility
 from shuraba.catalog.length import length_class
 from shuraba.catalog.models import Title, TitleAxisValue, TitleTag
 from shuraba.search.engine import EngineResult
-from shuraba.search.filters import query_filters, query_text_filter
-from shuraba.search.query import FIELD_DIMENSIONS, SPOILER_DIMENSIONS, SearchQuery
+from shuraba.search.facets import disjunctive
+from shuraba.search.filters import Filter, include_filter, query_filters, query_text_filter, tag_filter, value_filter
+from shuraba.search.query import DIMENSIONS, FIELD_DIMENSIONS, PROFILE_DIMENSIONS, SPOILER_DIMENSIONS, SearchQuery
 
 
 def _filtered(queryset: QuerySet[Title], query: SearchQuery, visibility: Visibility) -> QuerySet[Title]:
@@ -61,9 +62,10 @@ def _ordered(
         queryset = queryset.annotate(tier=tier)
         order.append("-tier")
     if query.include_tags:
-        scored = TitleTag.objects.filter(
-            title=OuterRef("pk"), tag__slug__in=query.include_tags, relevance__gte=query.min_relevance
-        )
+        at_threshold = Q(pk__in=[])
+        for slug in query.include_tags:
+            at_threshold |= Q(tag__slug=slug, relevance__gte=query.tag_minimum(slug))
+        scored = TitleTag.objects.filter(at_threshold, title=OuterRef("pk"))
         tag_score = (
             scored.filter(policies.assignments_shown_q(visibility))
             .values("title")
@@ -75,7 +77,8 @@ def _ordered(
     return queryset.order_by(*order, "-popularity", "pk")
 
 
-def _facets(result: QuerySet[Title], visibility: Visibility) -> dict[str, dict[str, int]]:
+def _removes(result: QuerySet[Title], visibility: Visibility) -> dict[str, dict[str, int]]:
+    """Every value's count within the result (what excluding it takes away)."""
     facets: dict[str, Counter[str]] = {}
     pks = result.values("pk")
     profile = TitleAxisValue.objects.filter(title__in=pks).values_list("axis__key", "value__key")
@@ -95,20 +98,88 @@ def _facets(result: QuerySet[Title], visibility: Visibility) -> dict[str, dict[s
         for dimension, found in row.items():
             if found:
                 facets.setdefault(dimension, Counter())[found] += 1
-    tags = TitleTag.objects.filter(policies.assignments_shown_q(visibility), title__in=pks)
-    facets["tags"] = Counter(tags.values_list("tag__slug", flat=True))
     return {name: {k: n for k, n in counts.items() if n} for name, counts in facets.items()}
 
 
+def _keys(dimension: str, within: QuerySet[Title]) -> list[str]:
+    """Every value of a dimension some title of `within` has."""
+    if dimension in PROFILE_DIMENSIONS:
+        rows = TitleAxisValue.objects.filter(title__in=within.values("pk"), axis__key=dimension)
+        return sorted(set(rows.values_list("value__key", flat=True)))
+    if dimension == "length":
+        classes = (length_class(chapters=c, format=f) for c, f in within.values_list("chapters", "format"))
+        return sorted({k for k in classes if k})
+    return sorted({str(v) for v in within.values_list(dimension, flat=True) if v})
+
+
+def _clicked(
+    base: QuerySet[Title], ticked: Filter | None, click: Filter, visibility: Visibility, *, own: bool
+) -> tuple[int, int]:
+    """(titles of `base` the click's filter matches, the total once clicked): straight from the definition,
+    |base & (S | V)|, or |base & V| for a ticked value or an empty group."""
+    occurs = base.filter(click.condition(visibility)).count()
+    if ticked is None or own:
+        return occurs, occurs
+    return occurs, base.filter(ticked.condition(visibility) | click.condition(visibility)).count()
+
+
+def _group_counts(
+    query: SearchQuery, dimension: str, universe: QuerySet[Title], visibility: Visibility
+) -> dict[str, int]:
+    ticked = include_filter(query, dimension)
+    base = _filtered(universe, query.without_include(dimension), visibility)
+    counts = {}
+    for key in _keys(dimension, base):
+        own = key in query.value(dimension).include
+        occurs, total = _clicked(base, ticked, value_filter(query, dimension, key), visibility, own=own)
+        if occurs:
+            counts[key] = total
+    return counts
+
+
+def _tag_counts(
+    query: SearchQuery, result: QuerySet[Title], universe: QuerySet[Title], visibility: Visibility
+) -> dict[str, int]:
+    group = query.include_mode == "any" and bool(query.include_tags)
+    base = _filtered(universe, query.without_include("tags"), visibility) if group else result
+    ticked = include_filter(query, "tags") if group else None
+    shown = TitleTag.objects.filter(policies.assignments_shown_q(visibility), title__in=base.values("pk"))
+    counts = {}
+    for slug in sorted(set(shown.values_list("tag__slug", flat=True))):
+        own = slug in query.include_tags
+        occurs, total = _clicked(base, ticked, tag_filter(query, slug), visibility, own=own)
+        if own and group:  # a ticked tag: how many of the results carry it
+            total = result.filter(tag_filter(query, slug).condition(visibility)).count()
+        if occurs and total:
+            counts[slug] = total
+    return counts
+
+
+def _facets(
+    query: SearchQuery, result: QuerySet[Title], universe: QuerySet[Title], visibility: Visibility
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """(counts, removes) as facets.py defines them, computed from each count's definition in SQL."""
+    removes = _removes(result, visibility)
+    counts = {d: c for d, c in removes.items() if not disjunctive(query, d)}
+    for dimension in DIMENSIONS:
+        if disjunctive(query, dimension) and visibility.axis_counted(spoiler=dimension in SPOILER_DIMENSIONS):
+            found = _group_counts(query, dimension, universe, visibility)
+            if found:
+                counts[dimension] = found
+    counts["tags"] = _tag_counts(query, result, universe, visibility)
+    return counts, removes
+
+
 def reference_search(query: SearchQuery, visibility: Visibility, *, facets: bool = True) -> EngineResult:
-    queryset = _filtered(policies.titles_visible(visibility, Title.objects.all()), query, visibility)
+    universe = policies.titles_visible(visibility, Title.objects.all())
     tiers: dict[int, int] = {}
     text_filter = query_text_filter(query)
     if text_filter is not None:
         tiers = text_filter.tiers()
         _text_table_fill(tiers)
         matching = RawSQL(f"SELECT title_id FROM {TEXT_TABLE}", ())  # noqa: S608, S611 (constant SQL)
-        queryset = queryset.filter(pk__in=matching)
+        universe = universe.filter(pk__in=matching)
+    queryset = _filtered(universe, query, visibility)
     total = queryset.count()
     page = _ordered(queryset, query, tiers, visibility).values_list("pk", flat=True)
     pks = list(page[query.offset : query.offset + query.per_page])
@@ -117,9 +188,8 @@ def reference_search(query: SearchQuery, visibility: Visibility, *, facets: bool
         listing = _filtered(Title.objects.all(), query, visibility)
         if text_filter is not None:
             listing = listing.filter(pk__in=sorted(tiers))
-        hidden, counts = policies.rules_hidden_counts(visibility, listing)
+        hidden, per_rule = policies.rules_hidden_counts(visibility, listing)
         keys = [rule.key for rule in visibility.rules]
-        rules_hidden = (hidden, tuple((k, c.count, c.unclassified) for k, c in zip(keys, counts, strict=True)))
-    return EngineResult(
-        pks=pks, total=total, facets=_facets(queryset, visibility) if facets else {}, rules_hidden=rules_hidden
-    )
+        rules_hidden = (hidden, tuple((k, c.count, c.unclassified) for k, c in zip(keys, per_rule, strict=True)))
+    counts, removes = _facets(query, queryset, universe, visibility) if facets else ({}, {})
+    return EngineResult(pks=pks, total=total, facets=counts, removes=removes, rules_hidden=rules_hidden)

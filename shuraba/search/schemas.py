@@ -23,6 +23,7 @@ class SearchOut(Schema):
     page: int
     per_page: int
     items: list[TitleCardOut]
-    facets: dict[str, dict[str, int]]
+    facets: dict[str, dict[str, int]]  # per dimension (and "tags"): the total once the value is ticked
+    removes: dict[str, dict[str, int]]  # per dimension: how many of the results excluding the value removes
     query: str
     hidden: list[HiddenOut]

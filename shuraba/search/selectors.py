@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from shuraba.accounts import policies
@@ -26,7 +26,9 @@ class SearchPage:
     total: int
     facets: dict[str, dict[str, int]]
     hidden: tuple[Hidden, ...]
+    removes: dict[str, dict[str, int]] = field(default_factory=dict)  # what excluding a value takes away
     facets_json: str = "{}"
+    removes_json: str = "{}"
     items_json: str = "[]"  # the page as the search API sends it (catalog.cards.card_item: no descriptions)
 
     @property
@@ -78,8 +80,10 @@ def _search(index: SearchIndex, visibility: Visibility, query: SearchQuery, *, f
         items=_cards(result) if cards else (),
         total=result.total,
         facets=result.facets,
+        removes=result.removes,
         hidden=_notes(visibility, result),
         facets_json=result.facets_json,
+        removes_json=result.removes_json,
         items_json=result.items_json,
     )
 

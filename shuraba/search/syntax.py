@@ -6,8 +6,11 @@
 * `dimension:value,value,!value` includes any of the values and excludes the `!` ones
 * `range:low..high`, `range:low..`, `range:..high`, `range:<=n`, `range:>=n`, `range:<n`, `range:>n`,
   `range:n` for centrality, intensity (numbers or value names), year, score and popularity
+* `tag>=60` includes a tag at a relevance of at least 60 (its own threshold; `min_relevance:` is the default
+  of the others); `subgenre:revenge>=0.5` includes a subgenre at a weight of at least 0.5 (`min_weight:`
+  is the default of the others)
 * `q:"words"` (or `title:`) searches every alternative title; `sort:score`; `include_mode:any`;
-  `exclude_mode:all`; `min_relevance:60`
+  `exclude_mode:all`; `min_relevance:60`; `min_weight:0.5`
 
 Errors name the offending token and its position (0-based character offset).
 """
@@ -31,6 +34,7 @@ from shuraba.search.query import (
     Range,
     SearchQuery,
     ValueFilter,
+    weight_text,
 )
 from shuraba.search.vocab import Vocabulary
 
@@ -51,6 +55,8 @@ class QuerySyntaxError(BadQuery):
 @dataclass
 class _Builder:
     include: list[str] = field(default_factory=list)
+    tag_minimums: dict[str, int] = field(default_factory=dict)
+    weight_minimums: dict[str, float] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     values: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
     ranges: dict[str, Range] = field(default_factory=dict)
@@ -103,6 +109,28 @@ def range_parse(axis: str, text: str, vocab: Vocabulary, *, param: str) -> Range
     return result
 
 
+THRESHOLD = re.compile(r"(?P<name>.*?)>=(?P<minimum>.*)")
+WEIGHT = re.compile(r"(?:0|1)?(?:\.[0-9]{1,3})?")  # 0 to 1 in at most three decimals (checked below)
+
+
+def threshold_split(word: str) -> tuple[str, str | None]:
+    """`love-triangle>=60` -> ("love-triangle", "60"); a word without `>=` -> (word, None)."""
+    found = THRESHOLD.fullmatch(word)
+    return (word, None) if found is None else (found["name"], found["minimum"])
+
+
+def relevance_parse(raw: str, *, param: str) -> int:
+    if not DIGITS.fullmatch(raw) or int(raw) > 100:
+        raise BadQuery(param, f"a tag's relevance threshold must be a whole number from 0 to 100, got {raw[:40]!r}")
+    return int(raw)
+
+
+def weight_parse(raw: str, *, param: str) -> float:
+    if not raw or raw == "." or not WEIGHT.fullmatch(raw) or float(raw) > 1:
+        raise BadQuery(param, f"a subgenre's weight threshold must be a number from 0 to 1 (0.5), got {raw[:40]!r}")
+    return float(raw)
+
+
 def _tag(word: str, vocab: Vocabulary, *, token: str, position: int) -> str:
     slug = slugify(word)
     if slug not in vocab.tags:
@@ -116,14 +144,27 @@ def _values(dimension: str, raw: str, vocab: Vocabulary, builder: _Builder, *, t
     include, exclude = builder.values.setdefault(dimension, (set(), set()))
     for part in raw.split(","):
         negate = part.startswith("!")
-        word = part[1:] if negate else part
+        word, minimum = threshold_split(part[1:] if negate else part)
         if not word:
             raise QuerySyntaxError(f"empty value in {dimension}", token=token, position=position)
         try:
             key = vocab.value(dimension, word, param="query")
+            if minimum is not None:
+                weight = value_threshold(dimension, minimum, negate=negate, param="query")
+                builder.weight_minimums[key] = max(weight, builder.weight_minimums.get(key, 0.0))
         except BadQuery as exc:
             raise QuerySyntaxError(exc.message, token=token, position=position) from exc
         (exclude if negate else include).add(key)
+
+
+def value_threshold(dimension: str, raw: str, *, negate: bool, param: str) -> float:
+    """A value's own threshold: subgenres' weights only, and only on an include (an exclusion removes a
+    title that has the value at any weight)."""
+    if dimension != "subgenre":
+        raise BadQuery(param, f"a threshold (>=) applies to subgenre values only, not to {dimension}")
+    if negate:
+        raise BadQuery(param, "a threshold (>=) applies to included subgenres only; an exclusion takes any weight")
+    return weight_parse(raw, param=param)
 
 
 def _option(key: str, raw: str, builder: _Builder, *, token: str, position: int) -> None:
@@ -140,9 +181,36 @@ def _option(key: str, raw: str, builder: _Builder, *, token: str, position: int)
         if not DIGITS.fullmatch(raw) or int(raw) > 100:
             raise QuerySyntaxError("min_relevance must be a whole number from 0 to 100", token=token, position=position)
         builder.options[key] = int(raw)
+    elif key == "min_weight":
+        try:
+            builder.options[key] = weight_parse(raw, param="query")
+        except BadQuery as exc:
+            raise QuerySyntaxError(f"min_weight: {exc.message}", token=token, position=position) from exc
     else:
-        known = ", ".join((*DIMENSIONS, *RANGES, "q", "sort", "include_mode", "exclude_mode", "min_relevance"))
+        known = ", ".join(
+            (*DIMENSIONS, *RANGES, "q", "sort", "include_mode", "exclude_mode", "min_relevance", "min_weight")
+        )
         raise QuerySyntaxError(f"unknown key {key!r}; known keys are {known}", token=token, position=position)
+
+
+def _tag_word(
+    value: str, raw: str, negate: bool, vocab: Vocabulary, builder: _Builder, *, token: str, position: int
+) -> None:
+    """A bare word: a tag to include or (with `-`) exclude; `slug>=60` sets an included tag's own threshold
+    (a quoted name takes none: quotes hold names with spaces, a slug needs none)."""
+    word, minimum = (value, None) if raw.startswith('"') else threshold_split(value)
+    slug = _tag(word, vocab, token=token, position=position)
+    if minimum is None:
+        (builder.exclude if negate else builder.include).append(slug)
+        return
+    if negate:
+        raise QuerySyntaxError("a threshold (>=) applies to included tags only", token=token, position=position)
+    try:
+        relevance = relevance_parse(minimum, param="query")
+    except BadQuery as exc:
+        raise QuerySyntaxError(exc.message, token=token, position=position) from exc
+    builder.include.append(slug)
+    builder.tag_minimums[slug] = max(relevance, builder.tag_minimums.get(slug, 0))
 
 
 def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
@@ -150,7 +218,7 @@ def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
     token, position = match.group(0).strip(), match.start(1) if negate else match.start(2 if key else 3)
     value = unquote(raw_value)
     if key is None:
-        (builder.exclude if negate else builder.include).append(_tag(value, vocab, token=token, position=position))
+        _tag_word(value, raw_value, bool(negate), vocab, builder, token=token, position=position)
         return
     key = ALIASES.get(key.replace("-", "_"), key.replace("-", "_"))
     if negate:
@@ -188,6 +256,8 @@ def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
     return SearchQuery.build(
         include_tags=tuple(dict.fromkeys(builder.include)),
         exclude_tags=tuple(dict.fromkeys(builder.exclude)),
+        tag_minimums=builder.tag_minimums,
+        weight_minimums=builder.weight_minimums,
         values={k: ValueFilter(frozenset(i), frozenset(e)) for k, (i, e) in builder.values.items()},
         ranges=builder.ranges,
         q=" ".join(" ".join(builder.words).split()),
@@ -207,18 +277,32 @@ def _range_text(r: Range) -> str:
     return f"{'' if r.low is None else r.low}..{'' if r.high is None else r.high}"
 
 
+def tag_words(query: SearchQuery) -> list[str]:
+    """The included tags as the text syntax and the `include` parameter write them (`slug>=60`)."""
+    own = dict(query.tag_minimums)
+    return [f"{slug}>={own[slug]}" if slug in own else slug for slug in query.include_tags]
+
+
+def value_words(query: SearchQuery, dimension: str) -> list[str]:
+    """A dimension's values as the text syntax and its parameter write them (`revenge>=0.5`, `!tragedy`)."""
+    f, own = query.value(dimension), dict(query.weight_minimums) if dimension == "subgenre" else {}
+    words = [f"{k}>={weight_text(own[k])}" if k in own else k for k in sorted(f.include)]
+    return words + [f"!{v}" for v in sorted(f.exclude)]
+
+
 def query_text(query: SearchQuery) -> str:
     """The canonical one-line form of a query: query_parse(query_text(q)) == q (page aside)."""
-    parts = list(query.include_tags) + [f"-{t}" for t in query.exclude_tags]
+    parts = tag_words(query) + [f"-{t}" for t in query.exclude_tags]
     if query.include_mode != "all":
         parts.append(f"include_mode:{query.include_mode}")
     if query.exclude_mode != "any":
         parts.append(f"exclude_mode:{query.exclude_mode}")
     if query.min_relevance:
         parts.append(f"min_relevance:{query.min_relevance}")
-    for dimension, f in query.values:
-        words = sorted(f.include) + [f"!{v}" for v in sorted(f.exclude)]
-        parts.append(f"{dimension}:{','.join(words)}")
+    if query.min_weight:
+        parts.append(f"min_weight:{weight_text(query.min_weight)}")
+    for dimension, _ in query.values:
+        parts.append(f"{dimension}:{','.join(value_words(query, dimension))}")
     parts += [f"{name}:{_range_text(r)}" for name, r in query.ranges]
     if query.q:
         parts.append(f"q:{_quote(query.q)}")
@@ -227,4 +311,18 @@ def query_text(query: SearchQuery) -> str:
     return " ".join(parts)
 
 
-__all__ = ["NUMERIC_FIELDS", "TOKEN", "QuerySyntaxError", "query_parse", "query_text", "range_parse", "unquote"]
+__all__ = [
+    "NUMERIC_FIELDS",
+    "TOKEN",
+    "QuerySyntaxError",
+    "query_parse",
+    "query_text",
+    "range_parse",
+    "relevance_parse",
+    "tag_words",
+    "threshold_split",
+    "unquote",
+    "value_threshold",
+    "value_words",
+    "weight_parse",
+]

@@ -14,8 +14,9 @@ from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
 from shuraba.core.errors import BadQuery
+from shuraba.search.facets import facet_count
 from shuraba.search.params import query_params, request_params
-from shuraba.search.query import PROFILE_DIMENSIONS, SORTS, SPOILER_DIMENSIONS, SearchQuery
+from shuraba.search.query import PROFILE_DIMENSIONS, SORTS, SPOILER_DIMENSIONS, SearchQuery, weight_text
 from shuraba.search.selectors import SearchPage, title_search_params
 from shuraba.taxonomy.models import AxisValue, Tag
 
@@ -34,6 +35,7 @@ class Option:
     included: bool
     excluded: bool
     removes: int | None = None  # how many titles of the current result excluding the value would remove
+    value: str = ""  # the include checkbox's value: the key, with the value's own threshold (revenge>=0.5)
 
 
 @dataclass(frozen=True)
@@ -45,19 +47,26 @@ class Group:
     gated: tuple[str, ...] = ()  # the labels of values left out: the viewer's age gate hides their titles
 
 
-def _group(name: str, label: str, choices: list[tuple[str, str]], page: SearchPage, *, spoiler: bool) -> Group:
-    chosen = page.query.value(name)
-    counts = page.facets.get(name, {})
-    hide = spoiler and name not in page.facets
-    return Group(
-        name,
+def _option(name: str, key: str, label: str, page: SearchPage, *, hide: bool) -> Option:
+    """A value with what ticking it gives (`count`) and what excluding it takes away (`removes`; none for one
+    already excluded: unticking it gives the total without that exclusion)."""
+    query, chosen = page.query, page.query.value(name)
+    excluded = key in chosen.exclude
+    own = dict(query.weight_minimums) if name == "subgenre" else {}
+    return Option(
+        key,
         label,
-        spoiler,
-        tuple(
-            Option(key, text, None if hide else counts.get(key, 0), key in chosen.include, key in chosen.exclude)
-            for key, text in choices
-        ),
+        None if hide else facet_count(page.facets, query, name, key, page.total),
+        key in chosen.include,
+        excluded,
+        removes=None if hide or excluded else page.removes.get(name, {}).get(key, 0),
+        value=f"{key}>={weight_text(own[key])}" if key in own else key,
     )
+
+
+def _group(name: str, label: str, choices: list[tuple[str, str]], page: SearchPage, *, spoiler: bool) -> Group:
+    hide = spoiler and name not in page.removes and name not in page.facets
+    return Group(name, label, spoiler, tuple(_option(name, key, text, page, hide=hide) for key, text in choices))
 
 
 def _ungated(group: Group, visibility: Visibility) -> Group:
@@ -119,6 +128,24 @@ def _rank_selects(query: SearchQuery) -> list[tuple[str, str, list[tuple[int, st
     return selects
 
 
+def _top_tags(page: SearchPage) -> list[tuple[str, int, str]]:
+    """The most frequent tags not yet included, each with the total its link gives (the link adds the tag at
+    `min_relevance`, and the count is made at that threshold: facets.py)."""
+    query = page.query
+    counts = page.facets.get("tags", {})
+    ranked = sorted((kv for kv in counts.items() if kv[0] not in query.include_tags), key=lambda kv: (-kv[1], kv[0]))
+    return [(slug, n, _url(replace(query, include_tags=(*query.include_tags, slug)), 1)) for slug, n in ranked[:24]]
+
+
+def _tag_choices(query: SearchQuery) -> list[tuple[Tag, str, bool]]:
+    """The tag select's options: (tag, value, included); an included tag keeps its own threshold."""
+    own = dict(query.tag_minimums)
+    return [
+        (t, f"{t.slug}>={own[t.slug]}" if t.slug in own else t.slug, t.slug in query.include_tags)
+        for t in Tag.objects.select_related("category").order_by("category__order", "name")
+    ]
+
+
 def _url(query: SearchQuery, page: int) -> str:
     return "?" + urlencode(query_params(query, page=page))
 
@@ -146,7 +173,6 @@ def browse(request: HttpRequest) -> HttpResponse:
     visibility = visibility_from_request(request)
     page, error = _searched(visibility, request_params(request))
     query = page.query
-    tag_counts = page.facets.get("tags", {})
     share_url = "/browse/" + _url(query, 1) if query.is_filtered() else "/browse/"
     context = {
         "page": page,
@@ -154,11 +180,9 @@ def browse(request: HttpRequest) -> HttpResponse:
         "groups": _groups(page, visibility),
         "sorts": SORTS,
         "tags": Tag.objects.select_related("category").order_by("category__order", "name"),
-        "top_tags": [
-            (slug, n, _url(replace(query, include_tags=(*query.include_tags, slug)), 1))
-            for slug, n in sorted(tag_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:24]
-            if slug not in query.include_tags
-        ],
+        "tag_choices": _tag_choices(query),
+        "min_weight": weight_text(query.min_weight) if query.min_weight else "",
+        "top_tags": _top_tags(page),
         "rank_selects": _rank_selects(query),
         "bounds": {
             f"{name}_{end}": "" if getattr(query.range(name), attr) is None else getattr(query.range(name), attr)

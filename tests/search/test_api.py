@@ -16,7 +16,7 @@ from shuraba.taxonomy.services import TAXONOMY_PATH, taxonomy_sync
 
 def test_search_response_shape_and_text_form(unverified: Client) -> None:
     data = unverified.get("/api/v1/search", {"include": "drama", "ending": "!tragedy", "intensity": "..3"}).json()
-    assert set(data) == {"total", "page", "per_page", "items", "facets", "query", "hidden"}
+    assert set(data) == {"total", "page", "per_page", "items", "facets", "removes", "query", "hidden"}
     assert data["query"] == "drama ending:!tragedy intensity:..3"
     assert data["total"] == len(data["items"]) or data["total"] > data["per_page"]
     assert {"slug", "title", "url"} <= set(data["items"][0])

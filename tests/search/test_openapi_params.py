@@ -3,6 +3,7 @@ value sets and limits; and the parser refuses what the schema rules out, so the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -39,10 +40,19 @@ def test_value_sets_and_limits_are_the_parsers(db: None, path: str) -> None:
         assert (schema["minimum"], schema["maximum"], schema["default"]) == (low, high, default)
     for name in DIMENSIONS:
         items = params[name]["schema"]["items"]
-        if vocab.values[name]:
+        if vocab.values[name] and name != "subgenre":
             assert set(items["enum"]) == {*vocab.values[name], *(f"!{v}" for v in vocab.values[name])}
+    subgenre = re.compile(params["subgenre"]["schema"]["items"]["pattern"])
+    for key in vocab.values["subgenre"]:
+        assert all(subgenre.fullmatch(word) for word in (key, f"!{key}", f"{key}>=0.5", f"{key}>=1"))
+        assert not any(subgenre.fullmatch(word) for word in (f"{key}>=2", f"!{key}>=0.5", f"{key}x"))
+    slugs = sorted(Tag.objects.values_list("slug", flat=True))
+    assert params["exclude"]["schema"]["items"]["enum"] == slugs
+    for name in ("include", "tag"):
+        included = re.compile(params[name]["schema"]["items"]["pattern"])
+        assert all(included.fullmatch(word) for slug in slugs for word in (slug, f"{slug}>=60", f"{slug}>=100"))
+        assert not any(included.fullmatch(word) for word in (f"{slugs[0]}>=101", f"{slugs[0]}>=abc", "nope"))
     for name in ("include", "tag", "exclude"):
-        assert params[name]["schema"]["items"]["enum"] == sorted(Tag.objects.values_list("slug", flat=True))
         assert params[name]["schema"]["maxItems"] == MAX_TAGS
     assert params["query"]["schema"]["maxLength"] == MAX_QUERY_LENGTH
 
