@@ -128,14 +128,19 @@ def _tags_at(
     index: SearchIndex, members: BitMap, visibility: Visibility, minimum: int, tags: TagCounter
 ) -> dict[str, int]:
     """The shown tags among `members` at a relevance threshold: the tag-code count (any relevance) names
-    the candidates; above 0 each is counted against its bitmap at the threshold."""
+    the candidates; above 0 each is counted against its bitmap at the threshold (all of them kept in one
+    entry per threshold and visibility: one cache lookup per count, not one per tag)."""
     found = tags(index, members, visibility)
     if minimum <= 0:
         return found
+    at = SearchQuery(min_relevance=minimum)
+    bitmaps: dict[str, BitMap] = index.cached(
+        cache_key("tags-shown-min", minimum, visibility=visibility),
+        lambda: {slug: tag_filter(at, slug).bitmap(index, visibility) for slug in index.tag_slugs},
+    )
     counts = {}
     for slug in found:
-        bitmap = tag_bitmap(index, SearchQuery(min_relevance=minimum), slug, visibility)
-        count = members.intersection_cardinality(bitmap)
+        count = members.intersection_cardinality(bitmaps[slug])
         if count:
             counts[slug] = count
     return counts
