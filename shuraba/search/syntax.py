@@ -2,7 +2,10 @@
 
     revenge -cheating ending:!tragedy intensity:<=3 year:2015.. "childhood friend" q:"rain"
 
-* a bare word or "quoted words" is a tag to include (named by slug or by name); `-tag` excludes it
+* a bare word or "quoted words" names a tag (by slug or name) or a value of a word dimension
+  (vocab.WORD_DIMENSIONS: `netorare`, its alias `ntr`, `webtoon`) and includes it; `-word` excludes it.
+  A tag wins over a value (what such a word always meant); a word naming two values and every word
+  that names nothing are title text (`spice and wolf`). Each bare word's reading is kept (`Reading`).
 * `dimension:value,value,!value` includes any of the values and excludes the `!` ones
 * `range:low..high`, `range:low..`, `range:..high`, `range:<=n`, `range:>=n`, `range:<n`, `range:>n`,
   `range:n` for centrality, intensity (numbers or value names), year, score and popularity
@@ -18,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
+from rapidfuzz import fuzz, process
 
 from shuraba.core.errors import BadQuery
 from shuraba.search.query import (
@@ -32,13 +36,14 @@ from shuraba.search.query import (
     SearchQuery,
     ValueFilter,
 )
-from shuraba.search.vocab import Vocabulary
+from shuraba.search.vocab import WORD_DIMENSIONS, Name, Vocabulary, word_fold
 
 # One word of the syntax: an optional `-`, an optional `key:`, and a bare or quoted value (avoid rules read
 # the same words: accounts/rules.py).
 TOKEN = re.compile(r'\s*(-?)(?:([a-z_\-]+):)?("(?:[^"\\]|\\.)*"|\S+)')
 ALIASES = {"rating": "content_rating", "content-rating": "content_rating", "title": "q", "tag": "tags"}
 MAX_QUERY_LENGTH = 2000
+HINT_SCORE = 80  # how close (rapidfuzz ratio) a title-text word must be to a name to be offered as "did you mean"
 
 
 class QuerySyntaxError(BadQuery):
@@ -46,6 +51,18 @@ class QuerySyntaxError(BadQuery):
         super().__init__("query", f"at position {position} ({token[:60]!r}): {message}")
         self.token = token
         self.position = position
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one bare word of a query was read, with its place in the text (start, end: the whole token)."""
+
+    word: str
+    start: int
+    end: int
+    name: Name | None  # None: title text
+    also: tuple[Name, ...] = ()  # other names of the word: beside the tag that won, or the values that tied
+    hint: Name | None = None  # title text close to a name: "did you mean"
 
 
 @dataclass
@@ -56,6 +73,7 @@ class _Builder:
     ranges: dict[str, Range] = field(default_factory=dict)
     options: dict[str, object] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
 
 
 def unquote(raw: str) -> str:
@@ -103,13 +121,45 @@ def range_parse(axis: str, text: str, vocab: Vocabulary, *, param: str) -> Range
     return result
 
 
-def _tag(word: str, vocab: Vocabulary, *, token: str, position: int) -> str:
+def _hint(word: str, vocab: Vocabulary) -> Name | None:
+    if len(word) < 4:
+        return None
+    found = process.extractOne(word_fold(word), list(vocab.names), scorer=fuzz.ratio, score_cutoff=HINT_SCORE)
+    names = [n for n in vocab.names[found[0]] if n.dimension in ("tags", *WORD_DIMENSIONS)] if found else []
+    return names[0] if names else None
+
+
+def _bare(word: str, vocab: Vocabulary, *, start: int, end: int) -> Reading:
+    """A tag by its slug first (a bare word always named a tag), else the one word-dimension value it names."""
+    values = tuple(n for n in vocab.named(word) if n.dimension in WORD_DIMENSIONS)
     slug = slugify(word)
-    if slug not in vocab.tags:
+    if slug in vocab.tags:
+        tag = next((n for n in vocab.named(slug) if n.dimension == "tags"), Name("tags", slug, slug))
+        return Reading(word, start, end, tag, values)
+    if len(values) == 1:
+        return Reading(word, start, end, values[0])
+    return Reading(word, start, end, None, values, None if values else _hint(word, vocab))
+
+
+def _bare_token(match: re.Match[str], word: str, vocab: Vocabulary, builder: _Builder, *, position: int) -> None:
+    negate, token = bool(match.group(1)), match.group(0).strip()
+    reading = _bare(word, vocab, start=match.start(1), end=match.end())
+    name = reading.name
+    if name is None and negate:
+        choices = tuple(vocab.names)
         raise QuerySyntaxError(
-            f"unknown tag {word[:60]!r}{vocab.closest(slug, vocab.tags)}", token=token, position=position
+            f"unknown tag or value {word[:60]!r} to exclude{vocab.closest(word_fold(word), choices)}",
+            token=token,
+            position=position,
         )
-    return slug
+    if name is None:
+        builder.words.append(word)
+    elif name.dimension == "tags":
+        (builder.exclude if negate else builder.include).append(name.key)
+    else:
+        include, exclude = builder.values.setdefault(name.dimension, (set(), set()))
+        (exclude if negate else include).add(name.key)
+    builder.readings.append(reading)
 
 
 def _values(dimension: str, raw: str, vocab: Vocabulary, builder: _Builder, *, token: str, position: int) -> None:
@@ -150,7 +200,7 @@ def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
     token, position = match.group(0).strip(), match.start(1) if negate else match.start(2 if key else 3)
     value = unquote(raw_value)
     if key is None:
-        (builder.exclude if negate else builder.include).append(_tag(value, vocab, token=token, position=position))
+        _bare_token(match, value, vocab, builder, position=position)
         return
     key = ALIASES.get(key.replace("-", "_"), key.replace("-", "_"))
     if negate:
@@ -170,6 +220,11 @@ def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
 
 def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
     """Parse the text syntax; raise QuerySyntaxError naming the first bad token."""
+    return query_read(text, vocab)[0]
+
+
+def query_read(text: str, vocab: Vocabulary) -> tuple[SearchQuery, tuple[Reading, ...]]:
+    """The query and how each of its bare words was read (the search box shows it)."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QuerySyntaxError(f"a query is at most {MAX_QUERY_LENGTH} characters", token=text[:20], position=0)
     builder, position = _Builder(), 0
@@ -185,7 +240,7 @@ def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
         position = match.end()
     if len(builder.include) + len(builder.exclude) > MAX_TAGS:
         raise QuerySyntaxError(f"at most {MAX_TAGS} tags", token=text[:20], position=0)
-    return SearchQuery.build(
+    query = SearchQuery.build(
         include_tags=tuple(dict.fromkeys(builder.include)),
         exclude_tags=tuple(dict.fromkeys(builder.exclude)),
         values={k: ValueFilter(frozenset(i), frozenset(e)) for k, (i, e) in builder.values.items()},
@@ -193,6 +248,7 @@ def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
         q=" ".join(" ".join(builder.words).split()),
         **builder.options,
     )
+    return query, tuple(builder.readings)
 
 
 def _quote(text: str) -> str:
@@ -227,4 +283,14 @@ def query_text(query: SearchQuery) -> str:
     return " ".join(parts)
 
 
-__all__ = ["NUMERIC_FIELDS", "TOKEN", "QuerySyntaxError", "query_parse", "query_text", "range_parse", "unquote"]
+__all__ = [
+    "NUMERIC_FIELDS",
+    "TOKEN",
+    "QuerySyntaxError",
+    "Reading",
+    "query_parse",
+    "query_read",
+    "query_text",
+    "range_parse",
+    "unquote",
+]
