@@ -26,3 +26,23 @@ class SearchOut(Schema):
     facets: dict[str, dict[str, int]]
     query: str
     hidden: list[HiddenOut]
+
+
+class SuggestTitleOut(Schema):
+    slug: str
+    title: str
+    year: int | None
+    format: str
+
+
+class SuggestTermOut(Schema):
+    kind: str  # "tag" or the dimension ("subgenre", "format", ...)
+    key: str
+    label: str
+    syntax: str  # what the search box takes for it: the tag's slug, or dimension:key
+
+
+class SuggestOut(Schema):
+    q: str
+    titles: list[SuggestTitleOut]
+    terms: list[SuggestTermOut]

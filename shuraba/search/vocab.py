@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -52,6 +53,7 @@ class Vocabulary:
     ranks: dict[str, dict[str, int]]  # range axis -> value key -> rank
     # Every tag and value by its folded key, label and aliases (word_fold): what a word of the box may name.
     names: dict[str, tuple[Name, ...]] = field(default_factory=dict, compare=False, repr=False)
+    name_words: tuple[str, ...] = field(default=(), compare=False, repr=False)  # `names`' words, sorted
     # Queries already parsed against this vocabulary (params.query_from_params), by their parameters.
     parsed: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -72,12 +74,14 @@ class Vocabulary:
     def names_starting(self, word: str, *, limit: int) -> list[Name]:
         """Tags and values whose key, label or alias starts with the word (the autocomplete's terms)."""
         folded = word_fold(word)
+        if not folded:
+            return []
+        words = self.name_words or tuple(sorted(self.names))
         found: dict[Name, None] = {}
-        for name_word in sorted(self.names):
-            if name_word.startswith(folded):
-                found.update(dict.fromkeys(self.names[name_word]))
-            if len(found) >= limit:
+        for name_word in words[bisect_left(words, folded) :]:
+            if not name_word.startswith(folded) or len(found) >= limit:
                 break
+            found.update(dict.fromkeys(self.names[name_word]))
         return list(found)[:limit]
 
     def tag(self, slug: str, *, param: str) -> str:
@@ -140,6 +144,7 @@ def vocabulary_at(version: tuple[int, str]) -> Vocabulary:
     return Vocabulary(
         tags=frozenset(tags),
         names={word: tuple(found) for word, found in names.items()},
+        name_words=tuple(sorted(names)),
         values={
             **{k: tuple(v) for k, v in values.items()},
             "content_rating": tuple(ContentRating.values),
