@@ -251,6 +251,16 @@ def query_read(text: str, vocab: Vocabulary) -> tuple[SearchQuery, tuple[Reading
     return query, tuple(builder.readings)
 
 
+def reading_replaced(text: str, reading: Reading, words: str) -> str:
+    """The text with the reading's token written as `words` (the box's "instead" links)."""
+    return f"{text[: reading.start]}{words}{text[reading.end :]}"
+
+
+def title_words(word: str) -> str:
+    """The syntax that searches titles for the word, whatever it names."""
+    return f"q:{_quote(word)}"
+
+
 def _quote(text: str) -> str:
     if text and re.fullmatch(r"[^\s\"\\]+", text):
         return text
@@ -292,5 +302,7 @@ __all__ = [
     "query_read",
     "query_text",
     "range_parse",
+    "reading_replaced",
+    "title_words",
     "unquote",
 ]
