@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -333,6 +334,12 @@ def concrete_urls() -> dict[str, list[str]]:
         "api-1:title_by_id": [f"/api/v1/titles/{t.pk}" for t in titles],
         "api-1:title_by_slug": [f"/api/v1/titles/by-slug/{t.slug}" for t in titles],
         "api-1:taxonomy": ["/api/v1/taxonomy"],
+        # A gated title's first letters (its whole name would be echoed back as `q`), and an open one's.
+        "api-1:suggest": [
+            f"/api/v1/search/suggest?q={quote(Title.objects.filter(content_rating='explicit').order_by('slug')[0].title[:5])}",
+            f"/api/v1/search/suggest?q={quote(titles[0].title[:5])}&limit=20",
+            "/api/v1/search/suggest?q=a&limit=20",
+        ],
         "api-1:search": [
             "/api/v1/search?per_page=100",
             "/api/v1/search?per_page=100&ending=tragedy",

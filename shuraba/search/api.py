@@ -2,18 +2,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
+from ninja.params.functions import Query as QueryParam
 
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.cards import card_item
 from shuraba.catalog.schemas import ErrorOut, TitleListOut
 from shuraba.core.errors import BadQuery
 from shuraba.search.params import request_params
-from shuraba.search.schemas import SearchOut
-from shuraba.search.selectors import title_search_params
+from shuraba.search.schemas import SearchOut, SuggestOut
+from shuraba.search.selectors import SUGGESTED, title_search_params, title_suggest
 
 router = Router(tags=["search"])
 
@@ -53,6 +54,32 @@ def search(request: HttpRequest) -> HttpResponse:
         f'{text[:-1]}, "items": {page.items_json}, "facets": {page.facets_json}, "removes": {page.removes_json}}}',
         content_type="application/json",
     )
+
+
+MAX_SUGGEST_TEXT = 100
+
+
+@router.get("/search/suggest", response={200: SuggestOut, 400: ErrorOut}, summary="Autocomplete")
+def suggest(
+    request: HttpRequest,
+    q: Annotated[str, QueryParam(..., max_length=MAX_SUGGEST_TEXT, description="the text typed so far")],
+    limit: Annotated[
+        int, QueryParam(SUGGESTED, ge=1, le=20, description="at most this many titles and terms")
+    ] = SUGGESTED,
+) -> dict[str, Any]:
+    """What the search box offers as one types: titles whose alternative titles hold the text (best match
+    first: exact, then prefix, then the rest, by popularity), through the viewer's age gate and avoid rules
+    like every search, and the tags and vocabulary values whose key, name or alias starts with it (`syntax`:
+    what to put in a `query`)."""
+    text = " ".join(q.split())
+    if not text:
+        raise BadQuery("q", "type at least one letter to get suggestions")
+    found = title_suggest(visibility=visibility_from_request(request), text=text, limit=limit)
+    return {
+        "q": text,
+        "titles": [dict(zip(("slug", "title", "year", "format"), t, strict=True)) for t in found.titles],
+        "terms": [{"kind": n.kind, "key": n.key, "label": n.label, "syntax": n.syntax} for n in found.terms],
+    }
 
 
 @router.get(

@@ -27,3 +27,23 @@ class SearchOut(Schema):
     removes: dict[str, dict[str, int]]  # per dimension: how many of the results excluding the value removes
     query: str
     hidden: list[HiddenOut]
+
+
+class SuggestTitleOut(Schema):
+    slug: str
+    title: str
+    year: int | None
+    format: str
+
+
+class SuggestTermOut(Schema):
+    kind: str  # "tag" or the dimension ("subgenre", "format", ...)
+    key: str
+    label: str
+    syntax: str  # what the search box takes for it: the tag's slug, or dimension:key
+
+
+class SuggestOut(Schema):
+    q: str
+    titles: list[SuggestTitleOut]
+    terms: list[SuggestTermOut]

@@ -14,8 +14,17 @@ from shuraba.search.live import search_index
 from shuraba.search.params import Params, query_from_params
 from shuraba.search.query import SPOILER_DIMENSIONS, SearchQuery
 from shuraba.search.storage import SearchIndex
-from shuraba.search.syntax import query_text
-from shuraba.search.vocab import vocabulary_at
+from shuraba.search.syntax import Reading, query_read, query_text
+from shuraba.search.vocab import Name, vocabulary_at
+
+SUGGESTED = 6  # titles and terms the autocomplete offers by default
+_SUGGEST_FIELDS = tuple(CARD_FIELDS.index(name) for name in ("slug", "title", "year", "format"))
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    titles: tuple[tuple[str, str, int | None, str], ...]  # slug, title, year, format: best match first
+    terms: tuple[Name, ...]
 
 
 @dataclass(frozen=True)
@@ -103,3 +112,26 @@ def _notes(visibility: Visibility, result: EngineResult) -> tuple[Hidden, ...]:
 @lru_cache(maxsize=2048)
 def _text(query: SearchQuery) -> str:
     return query_text(query)
+
+
+def title_suggest(*, visibility: Visibility, text: str, limit: int = SUGGESTED) -> Suggestions:
+    """What the search box offers as one types: the titles the engine finds for the text through the viewer's
+    visibility (age gate and avoid rules, as every search), and the tags and values whose names start with it."""
+    index = search_index()
+    query = SearchQuery.build(q=" ".join(text.split()), per_page=limit)
+    result = engine_search(index, query, visibility, facets=False)
+    titles = tuple(tuple(card[i] for i in _SUGGEST_FIELDS) for card in result.cards if card is not None)
+    terms = vocabulary_at(index.vocabulary_version).names_starting(text, limit=limit)
+    return Suggestions(titles=titles, terms=tuple(terms))
+
+
+def query_readings(text: str) -> tuple[Reading, ...]:
+    """How the bare words of the `query` text read (raises QuerySyntaxError as the search does), with the
+    vocabulary of the index that answers the search."""
+    vocab = vocabulary_at(search_index().vocabulary_version)
+    key = ("readings", text)
+    readings = vocab.parsed.get(key)
+    if not isinstance(readings, tuple):
+        readings = query_read(text, vocab)[1]
+        vocab.remember(key, readings)
+    return readings

@@ -2,7 +2,10 @@
 
     revenge -cheating ending:!tragedy intensity:<=3 year:2015.. "childhood friend" q:"rain"
 
-* a bare word or "quoted words" is a tag to include (named by slug or by name); `-tag` excludes it
+* a bare word or "quoted words" names a tag (by slug or name) or a value of a word dimension
+  (vocab.WORD_DIMENSIONS: `netorare`, its alias `ntr`, `webtoon`) and includes it; `-word` excludes it.
+  A tag wins over a value (what such a word always meant); a word naming two values and every word
+  that names nothing are title text (`spice and wolf`). Each bare word's reading is kept (`Reading`).
 * `dimension:value,value,!value` includes any of the values and excludes the `!` ones
 * `range:low..high`, `range:low..`, `range:..high`, `range:<=n`, `range:>=n`, `range:<n`, `range:>n`,
   `range:n` for centrality, intensity (numbers or value names), year, score and popularity
@@ -21,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
+from rapidfuzz import fuzz, process
 
 from shuraba.core.errors import BadQuery
 from shuraba.search.query import (
@@ -36,13 +40,14 @@ from shuraba.search.query import (
     ValueFilter,
     weight_text,
 )
-from shuraba.search.vocab import Vocabulary
+from shuraba.search.vocab import WORD_DIMENSIONS, Name, Vocabulary, word_fold
 
 # One word of the syntax: an optional `-`, an optional `key:`, and a bare or quoted value (avoid rules read
 # the same words: accounts/rules.py).
 TOKEN = re.compile(r'\s*(-?)(?:([a-z_\-]+):)?("(?:[^"\\]|\\.)*"|\S+)')
 ALIASES = {"rating": "content_rating", "content-rating": "content_rating", "title": "q", "tag": "tags"}
 MAX_QUERY_LENGTH = 2000
+HINT_SCORE = 80  # how close (rapidfuzz ratio) a title-text word must be to a name to be offered as "did you mean"
 
 
 class QuerySyntaxError(BadQuery):
@@ -50,6 +55,18 @@ class QuerySyntaxError(BadQuery):
         super().__init__("query", f"at position {position} ({token[:60]!r}): {message}")
         self.token = token
         self.position = position
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one bare word of a query was read, with its place in the text (start, end: the whole token)."""
+
+    word: str
+    start: int
+    end: int
+    name: Name | None  # None: title text
+    also: tuple[Name, ...] = ()  # other names of the word: beside the tag that won, or the values that tied
+    hint: Name | None = None  # title text close to a name: "did you mean"
 
 
 @dataclass
@@ -62,6 +79,7 @@ class _Builder:
     ranges: dict[str, Range] = field(default_factory=dict)
     options: dict[str, object] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
 
 
 def unquote(raw: str) -> str:
@@ -138,6 +156,47 @@ def _tag(word: str, vocab: Vocabulary, *, token: str, position: int) -> str:
             f"unknown tag {word[:60]!r}{vocab.closest(slug, vocab.tags)}", token=token, position=position
         )
     return slug
+
+
+def _hint(word: str, vocab: Vocabulary) -> Name | None:
+    if len(word) < 4:
+        return None
+    found = process.extractOne(word_fold(word), list(vocab.names), scorer=fuzz.ratio, score_cutoff=HINT_SCORE)
+    names = [n for n in vocab.names[found[0]] if n.dimension in ("tags", *WORD_DIMENSIONS)] if found else []
+    return names[0] if names else None
+
+
+def _bare(word: str, vocab: Vocabulary, *, start: int, end: int) -> Reading:
+    """A tag by its slug first (a bare word always named a tag), else the one word-dimension value it names."""
+    values = tuple(n for n in vocab.named(word) if n.dimension in WORD_DIMENSIONS)
+    slug = slugify(word)
+    if slug in vocab.tags:
+        tag = next((n for n in vocab.named(slug) if n.dimension == "tags"), Name("tags", slug, slug))
+        return Reading(word, start, end, tag, values)
+    if len(values) == 1:
+        return Reading(word, start, end, values[0])
+    return Reading(word, start, end, None, values, None if values else _hint(word, vocab))
+
+
+def _bare_token(match: re.Match[str], word: str, vocab: Vocabulary, builder: _Builder, *, position: int) -> None:
+    negate, token = bool(match.group(1)), match.group(0).strip()
+    reading = _bare(word, vocab, start=match.start(1), end=match.end())
+    name = reading.name
+    if name is None and negate:
+        choices = tuple(vocab.names)
+        raise QuerySyntaxError(
+            f"unknown tag or value {word[:60]!r} to exclude{vocab.closest(word_fold(word), choices)}",
+            token=token,
+            position=position,
+        )
+    if name is None:
+        builder.words.append(word)
+    elif name.dimension == "tags":
+        (builder.exclude if negate else builder.include).append(name.key)
+    else:
+        include, exclude = builder.values.setdefault(name.dimension, (set(), set()))
+        (exclude if negate else include).add(name.key)
+    builder.readings.append(reading)
 
 
 def _values(dimension: str, raw: str, vocab: Vocabulary, builder: _Builder, *, token: str, position: int) -> None:
@@ -218,7 +277,10 @@ def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
     token, position = match.group(0).strip(), match.start(1) if negate else match.start(2 if key else 3)
     value = unquote(raw_value)
     if key is None:
-        _tag_word(value, raw_value, bool(negate), vocab, builder, token=token, position=position)
+        if not raw_value.startswith('"') and threshold_split(value)[1] is not None:
+            _tag_word(value, raw_value, bool(negate), vocab, builder, token=token, position=position)
+        else:
+            _bare_token(match, value, vocab, builder, position=position)
         return
     key = ALIASES.get(key.replace("-", "_"), key.replace("-", "_"))
     if negate:
@@ -238,6 +300,11 @@ def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
 
 def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
     """Parse the text syntax; raise QuerySyntaxError naming the first bad token."""
+    return query_read(text, vocab)[0]
+
+
+def query_read(text: str, vocab: Vocabulary) -> tuple[SearchQuery, tuple[Reading, ...]]:
+    """The query and how each of its bare words was read (the search box shows it)."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QuerySyntaxError(f"a query is at most {MAX_QUERY_LENGTH} characters", token=text[:20], position=0)
     builder, position = _Builder(), 0
@@ -253,7 +320,7 @@ def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
         position = match.end()
     if len(builder.include) + len(builder.exclude) > MAX_TAGS:
         raise QuerySyntaxError(f"at most {MAX_TAGS} tags", token=text[:20], position=0)
-    return SearchQuery.build(
+    query = SearchQuery.build(
         include_tags=tuple(dict.fromkeys(builder.include)),
         exclude_tags=tuple(dict.fromkeys(builder.exclude)),
         tag_minimums=builder.tag_minimums,
@@ -263,6 +330,17 @@ def query_parse(text: str, vocab: Vocabulary) -> SearchQuery:
         q=" ".join(" ".join(builder.words).split()),
         **builder.options,
     )
+    return query, tuple(builder.readings)
+
+
+def reading_replaced(text: str, reading: Reading, words: str) -> str:
+    """The text with the reading's token written as `words` (the box's "instead" links)."""
+    return f"{text[: reading.start]}{words}{text[reading.end :]}"
+
+
+def title_words(word: str) -> str:
+    """The syntax that searches titles for the word, whatever it names."""
+    return f"q:{_quote(word)}"
 
 
 def _quote(text: str) -> str:
@@ -315,12 +393,16 @@ __all__ = [
     "NUMERIC_FIELDS",
     "TOKEN",
     "QuerySyntaxError",
+    "Reading",
     "query_parse",
+    "query_read",
     "query_text",
     "range_parse",
+    "reading_replaced",
     "relevance_parse",
     "tag_words",
     "threshold_split",
+    "title_words",
     "unquote",
     "value_threshold",
     "value_words",

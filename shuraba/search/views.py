@@ -14,6 +14,7 @@ from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
 from shuraba.core.errors import BadQuery
+from shuraba.search.box import search_box
 from shuraba.search.facets import facet_count
 from shuraba.search.params import query_params, request_params
 from shuraba.search.query import PROFILE_DIMENSIONS, SORTS, SPOILER_DIMENSIONS, SearchQuery, weight_text
@@ -171,7 +172,8 @@ def _searched(visibility: Visibility, params: dict[str, list[str]]) -> tuple[Sea
 @vary_on_headers("HX-Request")  # one URL, two bodies: the full page, or htmx's results fragment
 def browse(request: HttpRequest) -> HttpResponse:
     visibility = visibility_from_request(request)
-    page, error = _searched(visibility, request_params(request))
+    params = request_params(request)
+    page, error = _searched(visibility, params)
     query = page.query
     share_url = "/browse/" + _url(query, 1) if query.is_filtered() else "/browse/"
     context = {
@@ -194,7 +196,9 @@ def browse(request: HttpRequest) -> HttpResponse:
         "share_url": share_url,
         "text_url": "/browse/?" + urlencode({"query": page.text}) if page.text else "",
     }
-    context["error"] = error
+    box = search_box(params, error)
+    context["box"] = box
+    context["error"] = None if box.error else error  # the box's own error is said at the box
     if getattr(request, "htmx", False):
         if error is not None:  # 422: htmx swaps it in (base.html's responseHandling); the address stays as typed
             return render(request, "search/_results.html", context, status=422)

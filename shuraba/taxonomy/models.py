@@ -45,6 +45,8 @@ class AxisValue(models.Model):
     definition = models.TextField()
     rank = models.SmallIntegerField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # Other words readers use for the value ("ntr"); the search box reads them as the value (search/vocab.py).
+    aliases = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["axis__order", "order"]

@@ -125,9 +125,17 @@ def _sync_axes(report: SyncReport, data: dict[str, Any]) -> None:
                     "label": require(value, "label", str, value_where),
                     "definition": require(value, "definition", str, value_where),
                     "rank": optional(value, "rank", int, value_where),
+                    "aliases": _aliases(value, value_where),
                     "order": value_order,
                 },
             )
+
+
+def _aliases(value: dict[str, Any], where: str) -> list[str]:
+    aliases = optional(value, "aliases", list, where, default=[])
+    if not all(isinstance(word, str) and word.strip() and " " not in word for word in aliases):
+        raise DataFileError(f"{where}: aliases must be single words, got {aliases!r}")
+    return list(aliases)
 
 
 def _sync_tags(report: SyncReport, data: dict[str, Any]) -> None:

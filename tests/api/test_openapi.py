@@ -30,6 +30,7 @@ def test_every_endpoint_is_documented(db: None) -> None:
         "/api/v1/titles/by-slug/{slug}",
         "/api/v1/taxonomy",
         "/api/v1/search",
+        "/api/v1/search/suggest",
         "/api/v1/me/avoid-rules",
         "/api/v1/me/library",
         "/api/v1/me/library/import",

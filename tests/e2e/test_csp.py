@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 PER_PATTERN = 4  # distinct URLs visited per URL pattern: enough for every template and its variants
 NOT_PAGES = {"healthz", "api-1:openapi-json", "api-1:titles_list", "api-1:title_by_id", "api-1:title_by_slug"}
 NOT_PAGES |= {"api-1:taxonomy", "api-1:search", "api-1:avoid_rules_get", "api-1:avoid_rules_put"}
-NOT_PAGES |= {"api-1:title_reviews", "api-1:reviews_recent", "api-1:review_get", "api-1:title_votes"}
+NOT_PAGES |= {"api-1:title_reviews", "api-1:reviews_recent", "api-1:review_get", "api-1:title_votes", "api-1:suggest"}
 # Downloads, and allauth's pages that only a mailed key, a signed-in reader or a finished flow reaches.
 NOT_PAGES |= {"avoid-rules-export", "settings-export", *SIGNED_IN_ONLY, *SIGNED_IN_API}
 NOT_PAGES |= {

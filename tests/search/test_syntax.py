@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from shuraba.core.errors import BadQuery
 from shuraba.search.query import DIMENSIONS, Range, SearchQuery, ValueFilter
-from shuraba.search.syntax import QuerySyntaxError, query_parse, query_text
-from shuraba.search.vocab import Vocabulary, vocabulary
+from shuraba.search.syntax import QuerySyntaxError, query_parse, query_read, query_text
+from shuraba.search.vocab import Name, Vocabulary, vocabulary
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_ranges_accept_numbers_names_and_comparisons(vocab: Vocabulary, text: st
 @pytest.mark.parametrize(
     ("text", "position", "needle"),
     [
-        ("revnge", 0, "did you mean 'revenge'"),
+        ("-revnge", 0, "did you mean 'revenge'"),
         ("drama ending:!tragic", 6, "did you mean 'tragedy'"),
         ("drama year:abc", 6, "whole number"),
         ("drama colour:red", 6, "unknown key 'colour'"),
@@ -130,3 +130,70 @@ def test_every_dimension_is_a_key_of_the_syntax(vocab: Vocabulary) -> None:
 def test_too_long_a_query_is_refused(vocab: Vocabulary) -> None:
     with pytest.raises(BadQuery, match="at most 2000"):
         query_parse("drama " * 400, vocab)
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "key"),
+    [
+        ("netorare", "subgenre", "netorare"),
+        ("Netorase", "subgenre", "netorase"),
+        ("ntr", "subgenre", "netorare"),  # the taxonomy's alias
+        ("寝取られ", "subgenre", "netorare"),
+        ("coercion", "consent", "coercion"),
+        ("webtoon", "format", "webtoon"),
+        ('"light novel"', "format", "light-novel"),  # a value's label, quoted
+    ],
+)
+def test_a_bare_word_naming_one_value_includes_it(vocab: Vocabulary, text: str, dimension: str, key: str) -> None:
+    query, (reading,) = query_read(text, vocab)
+    assert query.value(dimension).include == {key}
+    assert not query.q
+    assert reading.name is not None
+    assert (reading.name.dimension, reading.name.key) == (dimension, key)
+
+
+def test_a_negated_bare_value_excludes_it(vocab: Vocabulary) -> None:
+    assert query_parse("-ntr", vocab).value("subgenre").exclude == {"netorare"}
+
+
+def test_a_bare_tag_stays_a_tag_and_names_its_other_readings(vocab: Vocabulary) -> None:
+    query, (reading,) = query_read("revenge", vocab)
+    assert query.include_tags == ("revenge",)
+    assert not query.values
+    assert {(n.dimension, n.key) for n in reading.also} == {("subgenre", "revenge")}
+
+
+def test_words_that_name_nothing_are_title_text(vocab: Vocabulary) -> None:
+    query, readings = query_read("spice and wolf ending:!tragedy", vocab)
+    assert query.q == "spice and wolf"
+    assert [r.name for r in readings] == [None, None, None]
+    assert query.value("ending").exclude == {"tragedy"}
+
+
+def test_everyday_words_of_other_dimensions_are_title_text(vocab: Vocabulary) -> None:
+    """`married` and `friend` are values of relationship and rival, and words of titles."""
+    query = query_parse("married friend", vocab)
+    assert query.q == "married friend"
+    assert not query.values
+
+
+def test_a_word_naming_two_values_is_title_text_with_both_readings(vocab: Vocabulary) -> None:
+    two = (Name("subgenre", "netori", "Netori"), Name("format", "manga", "Manga"))
+    tied = Vocabulary(tags=vocab.tags, values=vocab.values, ranks=vocab.ranks, names={"twin": two})
+    query, (reading,) = query_read("twin", tied)
+    assert query.q == "twin"
+    assert reading.name is None
+    assert reading.also == two
+
+
+def test_title_text_close_to_a_name_carries_a_hint(vocab: Vocabulary) -> None:
+    query, (reading,) = query_read("netorrare", vocab)
+    assert query.q == "netorrare"
+    assert reading.hint is not None
+    assert reading.hint.key == "netorare"
+
+
+def test_a_reading_knows_its_place_in_the_text(vocab: Vocabulary) -> None:
+    text = 'drama  -ntr "spice and wolf"'
+    readings = query_read(text, vocab)[1]
+    assert [text[r.start : r.end] for r in readings] == ["drama", "-ntr", '"spice and wolf"']
