@@ -19,6 +19,8 @@ from shuraba.search.query import MAX_PER_PAGE, SPOILER_DIMENSIONS, Range, Search
 from shuraba.search.selectors import title_search
 
 STARTER_SIZE = 12
+# A title no answer narrowed to still says why it is there (an open quiz, or only "no limit" answers).
+OPEN_REASON = "among the best scored — your answers leave the rest open"
 SORT = "score"  # the best-scored first: a start, not a deep cut
 
 
@@ -116,7 +118,7 @@ def _reasons(
         elif unit.effect is not None or unit.question.key == "motives":
             for pk in ids:
                 reasons[pk].append(_say(visibility, unit, unit.answers[0]))
-    return {pk: tuple(r) for pk, r in reasons.items()}
+    return {pk: tuple(r) or (OPEN_REASON,) for pk, r in reasons.items()}
 
 
 def _attributed(visibility: Visibility, unit: Unit, query: SearchQuery, reasons: dict[int, list[str]]) -> None:

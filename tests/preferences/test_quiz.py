@@ -12,14 +12,15 @@ from django.test import Client
 from django.utils import timezone
 
 from shuraba.accounts.models import ReaderRules, User
-from shuraba.accounts.policies import AGE_GATED_RATINGS, SESSION_RULES
+from shuraba.accounts.policies import AGE_GATED_RATINGS, PUBLIC, SESSION_RULES
 from shuraba.accounts.rules import PRESETS, rules_parse
+from shuraba.accounts.tokens import api_token_create
 from shuraba.catalog.models import Title, TitleAxisValue
 from shuraba.library.models import LibraryEntry
 from shuraba.preferences.models import PreferenceProfile
 from shuraba.preferences.questions import QUESTIONS, answers_empty, proposed_presets
 from shuraba.preferences.selectors import SESSION_PREFERENCES
-from shuraba.preferences.starter import STARTER_SIZE
+from shuraba.preferences.starter import STARTER_SIZE, starter_list
 from shuraba.search.query import DIMENSIONS, RANGE_AXES
 from shuraba.search.vocab import vocabulary
 from shuraba.taxonomy.models import AxisValue
@@ -63,6 +64,28 @@ def test_answers_propose_the_presets_they_name() -> None:
     assert proposed_presets(answers) == ("no-tragedy", "no-coercion", "ntr-free")
     answers["endings"] = ["revenge", "tragedy"]
     assert "no-tragedy" not in proposed_presets(answers)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"consent": ["any"], "centrality": ["core"]},
+        {"motives": ["catharsis"], "endings": ["tragedy"]},  # a leaning no limit leaves room for: set aside
+        {"endings": ["open", "acceptance"], "perspectives": ["rival", "multiple"], "lengths": ["long"]},
+    ],
+)
+def test_every_starter_title_has_a_reason_and_fits_the_limits(db: None, answers: dict[str, list[str]]) -> None:
+    found = starter_list(visibility=PUBLIC, answers={**answers_empty(), **answers})
+    assert found.items
+    endings = set(answers.get("endings", []))
+    allowed = _titles_with("ending", endings) if endings else None
+    for item in found.items:
+        assert item.reasons, item.card.slug
+        assert allowed is None or item.card.slug in allowed, item.card.slug
+    if answers.get("motives") == ["catharsis"]:
+        assert found.dropped == ("Why do you read these stories?",)
+        assert "revenge ending" not in " ".join(r for i in found.items for r in i.reasons)
 
 
 # --- the quiz page ---------------------------------------------------------------------------------------
@@ -302,3 +325,15 @@ def test_every_bad_api_body_is_a_400_naming_the_field(db: None, body: str, field
     assert response.json()["param"] == field, response.json()
     assert response.json()["detail"]
     assert client.get("/api/v1/me/preferences").json()["saved"] is False
+
+
+def test_a_bearer_token_reads_and_writes_the_account_s_profile_without_csrf(reader: User) -> None:
+    token = api_token_create(user=reader, name="quiz script")
+    headers = {"Authorization": f"Bearer {token}"}
+    client = Client(enforce_csrf_checks=True)
+    body = json.dumps({"lengths": ["short"], "centrality": "none"})
+    saved = client.put("/api/v1/me/preferences", body, content_type="application/json", headers=headers)
+    assert saved.status_code == 200
+    assert saved.json()["proposed_presets"] == ["ntr-free"]
+    assert PreferenceProfile.objects.get(user=reader).centrality == ["none"]
+    assert client.get("/api/v1/me/preferences", headers=headers).json()["lengths"] == ["short"]
