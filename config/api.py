@@ -15,6 +15,7 @@ from shuraba.core.errors import BadQuery
 from shuraba.library.api import router as library_router
 from shuraba.lists.api import router as lists_router
 from shuraba.pairs.api import router as pairs_router
+from shuraba.preferences.api import router as preferences_router
 from shuraba.reviews.api import router as reviews_router
 from shuraba.search.api import router as search_router
 from shuraba.search.openapi import search_parameters
@@ -64,6 +65,7 @@ api.add_router("/", library_router)
 api.add_router("/", reviews_router)
 api.add_router("/", lists_router)
 api.add_router("/", pairs_router)
+api.add_router("/", preferences_router)
 
 
 @api.exception_handler(BadQuery)

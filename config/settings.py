@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "shuraba.reviews",
     "shuraba.lists",
     "shuraba.pairs",
+    "shuraba.preferences",
     "shuraba.feeds",
 ]
 

@@ -15,6 +15,7 @@ from shuraba.library import profile_views as library_profile
 from shuraba.library import views as library
 from shuraba.lists import views as lists
 from shuraba.pairs import views as pairs
+from shuraba.preferences import views as preferences
 from shuraba.reviews import views as reviews
 from shuraba.search import views as search
 
@@ -69,6 +70,10 @@ urlpatterns = [
     path("lists/<slug:slug>/delete/", lists.list_delete, name="list-delete"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
+    path("quiz/", preferences.quiz, name="quiz"),
+    path("quiz/starter/", preferences.starter, name="quiz-starter"),
+    path("quiz/rules/", preferences.rules_confirm, name="quiz-rules"),
+    path("quiz/forget/", preferences.preferences_forget, name="quiz-forget"),
     path("age-gate/", accounts.age_gate, name="age-gate"),
     path("settings/", accounts.reader_settings, name="settings"),
     path("settings/avoid/", accounts.avoid_rules, name="avoid-rules"),

@@ -44,6 +44,8 @@ NOT_WALKED = {
     "pair-propose",  # the pairs' writes take POST
     "pair-vote",
     "pair-reason-delete",
+    "quiz-rules",  # the quiz's writes take POST
+    "quiz-forget",
 }
 OPEN_SAMPLE_SLUG = "a-ferry-song-for-two"  # a teen-rated sample title: every viewer may see it
 # Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
@@ -316,6 +318,14 @@ def concrete_urls() -> dict[str, list[str]]:
         "avoid-rules-export": ["/settings/avoid/export.json"],
         "api-1:avoid_rules_get": ["/api/v1/me/avoid-rules"],
         "api-1:avoid_rules_put": ["/api/v1/me/avoid-rules"],
+        "quiz": ["/quiz/", "/quiz/?endings=tragedy,revenge&consent=no-coercion&centrality=major"],
+        "quiz-starter": [  # the starter list: every answer open, then answers that name spoiler values
+            "/quiz/starter/",
+            "/quiz/starter/?endings=tragedy,reconciliation,revenge&perspectives=betrayed,rival&lengths=short,long",
+            "/quiz/starter/?motives=catharsis,intensity,depth,exploring&centrality=core",
+        ],
+        "api-1:preferences_get": ["/api/v1/me/preferences"],
+        "api-1:preferences_put": ["/api/v1/me/preferences"],
         "account_login": ["/accounts/login/"],
         "account_signup": ["/accounts/signup/"],
         "account_inactive": ["/accounts/inactive/"],

@@ -201,6 +201,7 @@ def test_export_holds_the_account_its_choices_and_reveals(
         "reviews",
         "reading_lists",
         "pairs",
+        "preferences",
         "api_tokens",
     }
 

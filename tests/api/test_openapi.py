@@ -54,6 +54,7 @@ def test_every_endpoint_is_documented(db: None) -> None:
         "/api/v1/titles/{slug}/pairs",
         "/api/v1/pairs/{pair_id}/vote",
         "/api/v1/pairs/{pair_id}/reason",
+        "/api/v1/me/preferences",
     }
     for operations in paths.values():
         for operation in operations.values():
