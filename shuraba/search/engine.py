@@ -19,7 +19,8 @@ from shuraba.search.cache import cache_key
 from shuraba.search.filters import query_filters, query_text_filter
 from shuraba.search.query import DIMENSIONS, RANGE_AXES, SPOILER_DIMENSIONS, SearchQuery
 from shuraba.search.storage import LEVELS, SearchIndex, bitmaps_union, slots_array
-from shuraba.search.textscan import TIER_EXACT, TextMatch
+from shuraba.search.textscan import TextMatch
+from shuraba.search.words import TIER_MAX
 
 FACET_DIMENSIONS = (*DIMENSIONS, *RANGE_AXES)
 
@@ -148,7 +149,7 @@ def _relevance_keys(
         tag_score += np.where(relevance >= query.min_relevance, relevance, 0)
     tier = text.tiers_of(slots) if text is not None else np.zeros(len(slots), dtype=np.int64)
     most = 100 * max(1, len(query.include_tags))
-    primary = (TIER_EXACT - tier) * (most + 1) + (most - tag_score)
+    primary = (TIER_MAX - tier) * (most + 1) + (most - tag_score)
     keys: np.ndarray = primary * (index.size + 1) + index.rank("popularity")[slots]
     return keys
 
