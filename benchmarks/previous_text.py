@@ -1,4 +1,5 @@
-"""Title text for the index: trigram codes (the candidates) and a vectorized scan of every name (the proof).
+"""The previous title text matcher (before issue 10's word search), kept callable for text_bench.py only:
+trigram codes (the candidates) and a vectorized scan of every name (the proof), with its normalization.
 
 Names are normalized (search/normalize.py) before they get here. The scan joins every slot's names into
 one array of code points, each name ending in a newline, and finds a needle by numpy comparisons
@@ -7,6 +8,9 @@ starting from its rarest character; the tier of a match is 3 (a whole name), 2 (
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -147,3 +151,45 @@ def _gather_names(points: np.ndarray, starts: np.ndarray, among: np.ndarray) -> 
     text[0] = NEWLINE
     text[1:] = points[positions]
     return text, begins
+
+
+_SPACES = re.compile(r"[\s\-_·・:;,.!?'\"\u201c\u201d\u2018\u2019()\[\]{}/\\]+")
+_MARKS = {c: None for c in range(0x110000) if unicodedata.category(chr(c)) == "Mn" and c not in (0x3099, 0x309A)}
+SCAN_ALL_ABOVE = 1 / 3
+
+
+def previous_normalize(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFC", unicodedata.normalize("NFD", folded).translate(_MARKS))
+    folded = _SPACES.sub(" ", folded).strip()
+    return folded.replace("ou", "o").replace("oo", "o").replace("uu", "u")
+
+
+class PreviousText:
+    """The previous matcher over one index's names: trigram bitmaps, then the scan of the candidates (or
+    of every name past a third of the catalog). `rebuild` is what every catalog change cost it."""
+
+    def __init__(self, raw_names: list[tuple[str, ...]]) -> None:
+        self.names = [tuple(dict.fromkeys(previous_normalize(n) for n in names)) for names in raw_names]
+        self.grams: dict[int, BitMap] = defaultdict(BitMap)
+        for code, owners in trigrams_bulk(list(enumerate(self.names))):
+            self.grams[code].update(owners.tolist())
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.scan = NameScan.of(self.names)
+
+    def match(self, text: str, within: BitMap) -> tuple[np.ndarray, np.ndarray]:
+        needle = previous_normalize(text)
+        if not needle:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        grams = list(needle_grams(needle))
+        candidates = BitMap(within)
+        for gram in sorted(grams, key=lambda g: len(self.grams.get(g) or ())):
+            candidates &= self.grams.get(gram) or BitMap()
+            if not candidates:
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if not grams or len(candidates) > SCAN_ALL_ABOVE * len(self.names):
+            return self.scan.scan(needle)
+        return self.scan.scan(needle, np.array(candidates.to_array(), dtype=np.int64))
