@@ -22,6 +22,7 @@ then orders by included-tag relevance, popularity and the pk (engine._relevance_
 
 from __future__ import annotations
 
+import array
 import bisect
 import itertools
 import re
@@ -53,7 +54,10 @@ def query_words(text: str) -> tuple[str, ...]:
 
 
 def typo_budget(word: str) -> int:
-    """How many typos a query word may carry (Meilisearch's minWordSizeForTypos: 5 for one, 9 for two)."""
+    """How many typos a query word may carry (Meilisearch's minWordSizeForTypos: 5 for one, 9 for two).
+    A number has none: a volume or year typed otherwise is another one."""
+    if word.isdigit():
+        return 0
     return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
 
 
@@ -116,6 +120,11 @@ class WordIndex:
     name_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     name_title: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     slot_names: dict[int, list[int]] = field(default_factory=dict)
+    # Every name's word numbers one after another (append only), where each name starts and how long it is:
+    # adjacency (a split compound) is checked over these as arrays.
+    flat: array.array[int] = field(default_factory=lambda: array.array("q"))
+    name_start: array.array[int] = field(default_factory=lambda: array.array("q"))
+    name_len: array.array[int] = field(default_factory=lambda: array.array("q"))
     _sorted: list[str] = field(default_factory=list)
     _tail: list[str] = field(default_factory=list)
     _joined: str = ""
@@ -135,8 +144,12 @@ class WordIndex:
         for number, (words, is_title) in enumerate(kept, start=first):
             self.name_words.append(words)
             self.name_slot[number], self.name_title[number] = slot, is_title
-            for word in set(words):
-                self.postings[self._word(word)].add(number)
+            ids = [self._word(word) for word in words]
+            for word_id in set(ids):
+                self.postings[word_id].add(number)
+            self.name_start.append(len(self.flat))
+            self.name_len.append(len(ids))
+            self.flat.extend(ids)
             numbers.append(number)
         self.slot_names[slot] = numbers
 
@@ -192,8 +205,11 @@ class WordIndex:
             self._joined += "".join(w + "\n" for w in new)
             self._offsets = np.concatenate([self._offsets, starts])
             self._joined_words = len(self.words)
-        positions = [m.start() for m in re.finditer(re.escape(needle), self._joined)]
-        owners: list[int] = np.unique(np.searchsorted(self._offsets, positions, side="right") - 1).tolist()
+        positions, at = [], self._joined.find(needle)
+        while at >= 0:
+            positions.append(at)
+            at = self._joined.find(needle, at + 1)
+        owners: list[int] = _distinct(np.searchsorted(self._offsets, positions, side="right") - 1).tolist()
         return owners
 
     def _posted(self, words: Iterable[str]) -> BitMap:
@@ -204,11 +220,22 @@ class WordIndex:
         """Names holding the query word as two adjacent words."""
         found = BitMap()
         for cut in range(1, len(query)):
-            a, b = query[:cut], query[cut:]
-            if a in self.word_id and b in self.word_id:
-                both = self.postings[self.word_id[a]] & self.postings[self.word_id[b]]
-                found.update(n for n in both if _adjacent(self.name_words[n], a, b))
+            a, b = self.word_id.get(query[:cut]), self.word_id.get(query[cut:])
+            if a is not None and b is not None:
+                both = self.postings[a] & self.postings[b]
+                if both:
+                    found |= self._adjacent(np.array(both.to_array(), dtype=np.int64), a, b)
         return found
+
+    def _adjacent(self, numbers: np.ndarray, a: int, b: int) -> BitMap:
+        """Those of the names where word a is followed by word b."""
+        flat = np.frombuffer(self.flat, dtype=np.int64)
+        starts = np.frombuffer(self.name_start, dtype=np.int64)[numbers]
+        lengths = np.frombuffer(self.name_len, dtype=np.int64)[numbers] - 1  # each word but the last
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        positions = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+        hit = (flat[positions] == a) & (flat[positions + 1] == b)
+        return BitMap(_distinct(np.repeat(numbers, lengths)[hit]).tolist())
 
     def levels(self, query: Sequence[str], i: int) -> dict[int, BitMap]:
         """The names matching query word i at each kind (a name may be in several: its best counts)."""
@@ -230,30 +257,38 @@ class WordIndex:
             return empty, empty
         levels = [self.levels(query, i) for i in range(len(query))]
         names = BitMap.intersection(*(BitMap.union(*lv.values()) for lv in levels))
-        numbers = np.array(names.to_array(), dtype=np.int64)
+        numbers = _array(names)
         if len(numbers):
-            owners = self.name_slot[numbers]
-            shown = BitMap(owners.tolist()) & within
-            numbers = numbers[np.isin(owners, np.array(shown.to_array(), dtype=np.int64))]
+            shown = np.zeros(int(self.name_slot[numbers].max()) + 1, dtype=bool)
+            inside = _array(within)
+            shown[inside[inside < len(shown)]] = True
+            numbers = numbers[shown[self.name_slot[numbers]]]
         if not len(numbers):
             return empty, empty
         kinds = np.zeros((len(query), len(numbers)), dtype=np.int64)
-        kept = BitMap(numbers.tolist())
+        scratch = np.zeros(len(self.name_words), dtype=np.int8)
         for i, found in enumerate(levels):
-            for kind in sorted(found):
-                members = np.array((found[kind] & kept).to_array(), dtype=np.int64)
-                at = np.searchsorted(numbers, members)
-                kinds[i, at] = np.maximum(kinds[i, at], kind)
+            scratch[:] = 0
+            for kind in sorted(found):  # ascending: a better kind overwrites a worse one
+                scratch[_array(found[kind])] = kind
+            kinds[i] = scratch[numbers]
         whole = np.zeros(len(numbers), dtype=np.int64)
-        exact = np.flatnonzero((kinds == EXACT).all(axis=0))
+        same_length = np.frombuffer(self.name_len, dtype=np.int64)[numbers] == len(query)
+        exact = np.flatnonzero((kinds == EXACT).all(axis=0) & same_length)
         whole[exact] = [self.name_words[n] == query for n in numbers[exact].tolist()]
         tiers = ((kinds.min(axis=0) * SUM_ROOM + kinds.sum(axis=0)) * 2 + whole) * 2 + self.name_title[numbers]
         slots = self.name_slot[numbers]
-        order = np.lexsort((-tiers, slots))
-        slots, tiers = slots[order], tiers[order]
-        first = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
-        return slots[first], tiers[first].astype(np.int64)
+        best = np.zeros(int(slots.max()) + 1, dtype=np.int64)
+        np.maximum.at(best, slots, tiers)
+        found_slots = np.flatnonzero(best)
+        return found_slots.astype(np.int64), best[found_slots]
 
 
-def _adjacent(words: Sequence[str], a: str, b: str) -> bool:
-    return any(x == a and y == b for x, y in itertools.pairwise(words))
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (np.unique would sort it again)."""
+    kept: np.ndarray = ascending[np.r_[True, ascending[1:] != ascending[:-1]]] if len(ascending) else ascending
+    return kept
+
+
+def _array(bitmap: BitMap) -> np.ndarray:
+    return np.frombuffer(bitmap.to_array(), dtype=np.uint32).astype(np.int64)

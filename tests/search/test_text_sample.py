@@ -10,6 +10,7 @@ import pytest
 
 from shuraba.accounts.policies import Viewer, visibility_of
 from shuraba.catalog.models import Credit, Title
+from shuraba.catalog.services import creator_upsert
 from shuraba.search.engine import engine_search
 from shuraba.search.live import search_index
 from shuraba.search.query import SearchQuery
@@ -50,3 +51,16 @@ def test_vermillion_with_a_typo_finds_vermilion_thread_first(db: None) -> None:
     pks = engine_search(search_index(), SearchQuery(q="Vermillion"), viewer).pks
     assert pks
     assert Title.objects.get(pk=pks[0]).title == "Vermilion Thread"
+
+
+def test_a_renamed_creator_is_searched_by_the_new_name(db: None) -> None:
+    credit = Credit.objects.select_related("creator").order_by("pk").first()
+    assert credit is not None
+    viewer = visibility_of(Viewer(is_adult=True, spoilers="all"))
+    before = engine_search(search_index(), SearchQuery(q=credit.creator.name, per_page=100), viewer)
+    assert credit.title_id in before.pks
+    creator_upsert(slug=credit.creator.slug, name="Quillon Farthingale", native_name="")
+    query = SearchQuery(q="quillon farthingale", per_page=100)
+    fast, slow = engine_search(search_index(), query, viewer), reference_search(query, viewer)
+    assert credit.title_id in fast.pks
+    assert (fast.pks, fast.total) == (slow.pks, slow.total)
