@@ -270,7 +270,7 @@ class WordIndex:
         for i, found in enumerate(levels):
             scratch[:] = 0
             for kind in sorted(found):  # ascending: a better kind overwrites a worse one
-                scratch[_array(found[kind])] = kind
+                scratch[_array(found[kind] & names)] = kind
             kinds[i] = scratch[numbers]
         whole = np.zeros(len(numbers), dtype=np.int64)
         same_length = np.frombuffer(self.name_len, dtype=np.int64)[numbers] == len(query)
