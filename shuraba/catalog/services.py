@@ -358,7 +358,12 @@ def title_external_id_remove(
 
 @transaction.atomic
 def creator_upsert(*, slug: str, name: str, native_name: str = "") -> Creator:
+    """A creator by slug, its names set. Title text search reads creators' names, so a renamed creator's
+    titles are announced as changed."""
+    before = Creator.objects.filter(slug=slug).values_list("name", "native_name").first()
     creator, _ = Creator.objects.update_or_create(slug=slug, defaults={"name": name, "native_name": native_name})
+    if before is not None and before != (name, native_name):
+        changes_announce(title_ids=creator.credits.values_list("title_id", flat=True).distinct())
     return creator
 
 

@@ -15,9 +15,16 @@ from django.db import connection
 
 from shuraba.accounts.policies import SPOILER_LEVELS, card_tag_shown
 from shuraba.catalog.cards import CARD_TAGS
-from shuraba.catalog.models import AltTitle, Credit, Title, TitleAxisValue, TitleTag
+from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
 from shuraba.core.changelog import changelog_newest, changelog_newest_vocabulary
-from shuraba.search.loader import TITLE_COLUMNS, TitleRow, pending_suggestions, suggested_values
+from shuraba.search.loader import (
+    TITLE_COLUMNS,
+    TitleRow,
+    credit_add,
+    credits_read,
+    pending_suggestions,
+    suggested_values,
+)
 from shuraba.search.storage import LEVELS, SEVERITIES, SearchIndex
 from shuraba.taxonomy.models import WARNING_CATEGORY, AxisValue, Tag
 
@@ -163,8 +170,8 @@ def index_fill(index: SearchIndex) -> None:
         for title_id, text in alt:
             rows[title_id].names.append(text)
         scope = {"title_id__gte": low, "title_id__lte": high}
-        for title_id, slug in Credit.objects.filter(**scope).order_by().values_list("title_id", "creator__slug"):
-            rows[title_id].creators.append(slug)
+        for title_id, slug, *names in credits_read().filter(**scope):
+            credit_add(rows[title_id], slug, names)
         for title_id, axis, values in pending_suggestions().filter(**scope):
             rows[title_id].suggested.extend(suggested_values(axis, values))
         _axis_rows(index, rows=rows, slot_of=slot_of, low=low, high=high, vocab=vocab)

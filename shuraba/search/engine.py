@@ -20,7 +20,8 @@ from shuraba.search.facets import facets_count
 from shuraba.search.filters import query_filters, query_text_filter
 from shuraba.search.query import SearchQuery
 from shuraba.search.storage import LEVELS, SearchIndex, bitmaps_union, slots_array
-from shuraba.search.textscan import TIER_EXACT, TextMatch
+from shuraba.search.textscan import TextMatch
+from shuraba.search.words import TIER_MAX
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def _relevance_keys(
         tag_score += np.where(relevance >= query.tag_minimum(slug), relevance, 0)
     tier = text.tiers_of(slots) if text is not None else np.zeros(len(slots), dtype=np.int64)
     most = 100 * max(1, len(query.include_tags))
-    primary = (TIER_EXACT - tier) * (most + 1) + (most - tag_score)
+    primary = (TIER_MAX - tier) * (most + 1) + (most - tag_score)
     keys: np.ndarray = primary * (index.size + 1) + index.rank("popularity")[slots]
     return keys
 

@@ -22,12 +22,11 @@ from shuraba.catalog.length import length_q
 from shuraba.catalog.models import AltTitle, Credit, Title, TitleAxisValue, TitleTag
 from shuraba.importers.models import ClassificationSuggestion, SuggestionStatus
 from shuraba.search.cache import cache_key
-from shuraba.search.normalize import text_normalize
+from shuraba.search.normalize import text_words
 from shuraba.search.query import PROFILE_DIMENSIONS, RANGE_AXES, Range, SearchQuery
 from shuraba.search.storage import POPULARITY_BUCKETS, SearchIndex, bitmaps_union, popularity_bucket, slots_array
-from shuraba.search.textscan import NO_MATCH, TextMatch, needle_grams, tier
-
-SCAN_ALL_ABOVE = 1 / 3  # trigram candidates above this share of the catalog: scan every name (cached)
+from shuraba.search.textscan import NO_MATCH, TextMatch
+from shuraba.search.words import name_tier, query_words
 
 
 class Filter(Protocol):
@@ -216,43 +215,33 @@ def _range_q(name: str, r: Range) -> Q:
 
 @dataclass(frozen=True)
 class TextHas(_Narrowing):
-    """Titles with a name (any alternative title, any script) containing the text, after normalization.
-    Besides matching, it ranks: `match` gives each title's tier (exact 3, prefix 2, contains 1)."""
+    """Titles with a name (a title's name, an alternative title in any script, or a credited creator's
+    name) matching the text word by word (words.py). Besides matching, it ranks: `match` gives each
+    title's tier (words.name_tier: higher is better)."""
 
     text: str
 
     def match(self, index: SearchIndex, within: BitMap) -> TextMatch:
-        """The matching slots among `within`: the titles holding every trigram of the text are candidates,
-        and a scan of their names confirms them and finds exact and prefix matches."""
-        needle = text_normalize(self.text)
-        if not needle:
+        """The matching slots among `within`, from the index's word postings."""
+        if not query_words(self.text):
             return NO_MATCH
-        grams = list(needle_grams(needle))
-        candidates = BitMap(within)
-        for gram in sorted(grams, key=lambda g: len(index.grams.get(g) or ())):
-            candidates &= index.grams.get(gram) or BitMap()
-            if not candidates:
-                return NO_MATCH
-        if not grams or len(candidates) > SCAN_ALL_ABOVE * index.size:
-            every: TextMatch = index.cached(
-                cache_key("text-scan", needle), lambda: TextMatch.of_arrays(*index.scan_text(needle)), result=True
-            )
-            return every
-        return TextMatch.of_arrays(*index.scan_text(needle, slots_array(candidates)))
+        return TextMatch.of_arrays(*index.text_match(self.text, within))
 
     def bitmap(self, index: SearchIndex, visibility: Visibility) -> BitMap:
         return self.match(index, index.live).bitmap
 
     def tiers(self) -> dict[int, int]:
-        """Title id -> best tier, by a scan of every name in the database with the same normalization
-        (databases disagree on Unicode folding, so the ORM side matches in Python)."""
-        needle = text_normalize(self.text)
+        """Title id -> best tier, by the rules applied to every name in the database in Python (databases
+        disagree on Unicode folding, so the ORM side matches there; no index is asked)."""
+        query = query_words(self.text)
         found: dict[int, int] = {}
-        if not needle:
+        if not query:
             return found
-        names = [*AltTitle.objects.values_list("title_id", "text"), *Title.objects.values_list("pk", "title")]
-        for title_id, name in names:
-            best = tier(text_normalize(name), needle)
+        titles = [*AltTitle.objects.values_list("title_id", "text"), *Title.objects.values_list("pk", "title")]
+        credits = Credit.objects.values_list("title_id", "creator__name", "creator__native_name")
+        names = [(t, n, True) for t, n in titles] + [(t, n, False) for t, *ns in credits for n in ns if n]
+        for title_id, name, is_title in names:
+            best = name_tier(text_words(name), query, title=is_title)
             if best > found.get(title_id, 0):
                 found[title_id] = best
         return found

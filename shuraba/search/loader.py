@@ -39,6 +39,7 @@ class TitleRow:
     subgenres: list[tuple[float, int, str]] = field(default_factory=list)  # (weight, value order, key)
     card_tags: list[str] = field(default_factory=list)  # the slugs its card shows, in card order
     creators: list[str] = field(default_factory=list)  # credited creators' slugs
+    creator_names: list[str] = field(default_factory=list)  # their names and native names (text search)
     suggested: list[tuple[str, str]] = field(default_factory=list)  # (axis, value key) of pending suggestions
 
     @property
@@ -92,11 +93,20 @@ def _fill(rows: dict[int, TitleRow], pks: list[int] | None) -> None:
         card.setdefault(title_id, []).append((relevance, name, slug, spoiler, category == WARNING_CATEGORY))
     for title_id, assignments in card.items():
         rows.get(title_id, missing).card_tags = list(card_tags_pick(assignments))
-    credits = Credit.objects.order_by().values_list("title_id", "creator__slug")
-    for title_id, slug in _scoped(credits, "title_id", pks):
-        rows.get(title_id, missing).creators.append(slug)
+    for title_id, slug, *names in _scoped(credits_read(), "title_id", pks):
+        credit_add(rows.get(title_id, missing), slug, names)
     for title_id, axis, values in _scoped(pending_suggestions(), "title_id", pks):
         rows.get(title_id, missing).suggested.extend(suggested_values(axis, values))
+
+
+def credits_read() -> QuerySet[Any, Any]:
+    """(title id, creator slug, name, native name) of every credit."""
+    return Credit.objects.order_by().values_list("title_id", "creator__slug", "creator__name", "creator__native_name")
+
+
+def credit_add(row: TitleRow, slug: str, names: list[str]) -> None:
+    row.creators.append(slug)
+    row.creator_names.extend(name for name in names if name)
 
 
 def pending_suggestions() -> QuerySet[Any, Any]:

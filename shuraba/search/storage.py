@@ -1,6 +1,6 @@
 """The in-memory search index's storage: one compressed bitmap (pyroaring) per tag, tag spoiler level,
 warning severity, dimension value and numeric value, over dense slot numbers; numpy columns for sorting;
-trigram bitmaps and a name scan for title text; the result cards.
+a word index (words.py) for title text; the result cards.
 
 It holds facts, never decisions: which assignments a viewer may see is the policy's (accounts/policies.py),
 asked by the engine. Built by build.py through the public `*_add` writers; kept current by `apply`.
@@ -25,7 +25,7 @@ from shuraba.search.cache import Cache, CacheKey, cache_key
 from shuraba.search.cards import CardStore, card_of
 from shuraba.search.loader import TitleRow, rows_load
 from shuraba.search.normalize import text_normalize
-from shuraba.search.textscan import NameScan, trigrams, trigrams_bulk
+from shuraba.search.words import WordIndex
 
 if TYPE_CHECKING:
     from shuraba.accounts.policies import Visibility
@@ -76,7 +76,7 @@ class SearchIndex:
         self.suggested: dict[tuple[str, str], BitMap] = defaultdict(BitMap)  # (axis, value key)
         # slug -> relevance -> slots: "at least r" is a union of a few bitmaps, and no per-title dicts.
         self.relevance_levels: dict[str, dict[int, BitMap]] = defaultdict(dict)
-        self.grams: dict[int, BitMap] = defaultdict(BitMap)  # trigram code -> slots
+        self.text = WordIndex()  # every name's words (title text search)
         self.names: list[tuple[str, ...]] = []
         self.titles: list[str] = []
         self.cards = CardStore()
@@ -161,15 +161,11 @@ class SearchIndex:
         bitmap once per batch: far fewer calls than one add per title and key. `fresh`: the slots are new
         and their tags and profile values were already indexed column-wise (build.py)."""
         pending: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-        named: list[tuple[int, tuple[str, ...]]] = []
         for row in rows:
             slot = self.slot_for(row.pk)
             if not fresh:
                 self._remove(slot)
             self._gather(row, slot, pending, fresh=fresh)
-            named.append((slot, self.names[slot]))
-        for code, owners in trigrams_bulk(named):
-            self.grams[code].update(owners)
         for (kind, *key), slots in pending.items():
             if kind == "live":
                 self.live.update(slots)
@@ -230,8 +226,7 @@ class SearchIndex:
                 bitmap.discard(slot)
                 for level in self.relevance_levels[slug].values():
                     level.discard(slot)
-        for gram in set().union(*(trigrams(n) for n in self.names[slot])):
-            self.grams[gram].discard(slot)
+        self.text.slot_remove(slot)
         self.names[slot] = ()
         self.cards.put(slot, None)
         self.slot_tags[slot] = NO_TAG
@@ -270,6 +265,7 @@ class SearchIndex:
             pending["suggested", axis, key].append(slot)
         pending["live",].append(slot)
         self.names[slot] = tuple(dict.fromkeys(text_normalize(n) for n in row.names if n))
+        self.text.slot_put(slot, row.names, row.creator_names)
         self.titles[slot] = row.title
         self.cards.put(slot, card_of(row, year))
         self.columns["score"][slot] = MISSING if row.score is None else row.score
@@ -298,10 +294,9 @@ class SearchIndex:
         """Derived data (or with `result`, one search's answer) kept until the next catalog change."""
         return self._cache.get(key, compute, result=result)
 
-    def scan_text(self, needle: str, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Slots with a name containing `needle` and their best tiers (textscan.NameScan.scan)."""
-        scan: NameScan = self.cached(cache_key("name-scan"), lambda: NameScan.of(self.names))
-        return scan.scan(needle, among)
+    def text_match(self, text: str, within: BitMap) -> tuple[np.ndarray, np.ndarray]:
+        """Slots of `within` whose names match the query text, ascending, and their tiers (words.py)."""
+        return self.text.match(text, within)
 
     def tag_code_counts(self, members: BitMap) -> np.ndarray:
         """How often each tag code occurs among the given slots (index: tag number * LEVELS + level)."""

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shuraba.accounts.policies import AGE_GATED_RATINGS, SPOILER_SETTINGS, Viewer, Visibility, visibility_of
-from shuraba.catalog.models import AltTitle, Title, TitleAxisValue, TitleTag
+from shuraba.catalog.models import AltTitle, Creator, Credit, Title, TitleAxisValue, TitleTag
 from shuraba.core.changelog import changes_announce
 from shuraba.search.engine import engine_search
 from shuraba.search.live import search_index
@@ -31,13 +31,20 @@ DIMENSION_VALUES = {
     "length": ("one-shot", "short", "medium", "long"),
 }
 PROFILE = ("subgenre", "ending", "consent", "perspective")
-NAME_PARTS = ("Ōkami", "ookami", "Kyou", "rain", "Rain Stops", "雨", "Café", "to", "no", "Sora")
+NAME_PARTS = ("Ōkami", "ookami", "Kyou", "rain", "Rain Stops", "雨", "Café", "to", "no", "Sora", "Chainsaw-Man",
+              "chainsawman", "Berserk", "Lucky☆Star", "Spice & Wolf", "countryside", "NTR", "Moon")  # fmt: skip
+# Creators a title may credit: their names are searched too (ranked below a title's own name).
+CREATORS = {"c-kyo": ("Kyou Sora", "京 空"), "c-berserk": ("Rin Berserk", ""), "c-moon": ("Moon Sato", "月")}
+TEXTS = ("", "", "okami", "rain", "ōkami ", "kyo", "雨", "cafe", "no", "zzz", "beserk", "chainsaw man", "chainsawman",
+         "lucky star", "luckystar", "spice and wolf", "ntr", "ntry", "ookam", "rain stop", "sora no", "moon", "mon",
+         "berserk sora", "Spice&Wolf", "止む")  # fmt: skip
 SMALL = st.integers(min_value=0, max_value=6)
 
 title_strategy = st.fixed_dictionaries(
     {
         "title": st.lists(st.sampled_from(NAME_PARTS), min_size=1, max_size=3).map(" ".join),
         "alt": st.lists(st.lists(st.sampled_from(NAME_PARTS), min_size=1, max_size=2).map(" ".join), max_size=2),
+        "creators": st.sets(st.sampled_from(sorted(CREATORS)), max_size=2),
         "content_rating": st.sampled_from(DIMENSION_VALUES["content_rating"]),
         "status": st.sampled_from(DIMENSION_VALUES["status"]),
         "format": st.sampled_from(DIMENSION_VALUES["format"]),
@@ -134,7 +141,7 @@ query_strategy = st.builds(
         _range(0, 5) | _range(2000, 2004) | _range(0, 100) | _range(0, 2000),
         max_size=2,
     ),
-    st.sampled_from(("", "", "okami", "rain", "ōkami ", "kyo", "雨", "cafe", "no", "zzz")),
+    st.sampled_from(TEXTS),
     st.sampled_from(SORTS),
     st.integers(min_value=1, max_value=3),
     st.integers(min_value=1, max_value=5),
@@ -178,6 +185,10 @@ def _catalog_replace(specs: list[dict[str, object]]) -> None:
     Title.objects.all().delete()
     values = {(v.axis.key, v.key): v for v in AxisValue.objects.select_related("axis")}
     tags = {t.slug: t for t in Tag.objects.filter(slug__in=TAGS)}
+    creators = {
+        slug: Creator.objects.get_or_create(slug=slug, defaults={"name": name, "native_name": native})[0]
+        for slug, (name, native) in CREATORS.items()
+    }
     created = []
     for index, spec in enumerate(specs):
         year = spec["year"]
@@ -194,6 +205,7 @@ def _catalog_replace(specs: list[dict[str, object]]) -> None:
             start_date=dt.date(year, 1 + index % 12, 1) if year else None,
         )
         AltTitle.objects.bulk_create(AltTitle(title=title, kind="synonym", text=t) for t in set(spec["alt"]))  # type: ignore[call-overload]
+        Credit.objects.bulk_create(Credit(title=title, creator=creators[c], role="story") for c in spec["creators"])  # type: ignore[attr-defined]
         TitleTag.objects.bulk_create(
             TitleTag(title=title, tag=tags[slug], relevance=rel, spoiler=spoiler)
             for slug, (rel, spoiler) in spec["tags"].items()  # type: ignore[attr-defined]
