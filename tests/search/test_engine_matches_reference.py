@@ -31,7 +31,7 @@ DIMENSION_VALUES = {
     "length": ("one-shot", "short", "medium", "long"),
 }
 PROFILE = ("subgenre", "ending", "consent", "perspective")
-NAME_PARTS = ("Ōkami", "ookami", "Kyou", "rain", "Rain Stops", "雨", "Café", "to", "no", "Sora")
+NAME_PARTS = ("Ōkami", "ookami", "Kyou", "rain", "Rain Stops", "雨", "Café", "to", "no", "Sora", "Ôoku", "Zebra")
 SMALL = st.integers(min_value=0, max_value=6)
 
 titles_strategy = st.lists(
