@@ -146,8 +146,8 @@ def _slots(index: SearchIndex, title_ids: Sequence[int]) -> np.ndarray:
 
 
 def _name_places(index: SearchIndex) -> np.ndarray:
-    """Each slot's place in the catalog's title order (search's title sort: by name code point by code
-    point), titles of one name sharing a place; kept until the next catalog change."""
+    """Each slot's place in the catalog's title order (search's title sort: search/collation.py), titles of
+    one name sharing a place; kept until the next catalog change."""
 
     def build() -> np.ndarray:
         ranks = index.rank("title")

@@ -2,7 +2,8 @@
 
 Property tests assert it and the in-memory engine return the same ids, order, totals and facet counts;
 the benchmark reports how much faster the engine is. Title text matching is the one part done in
-Python (a scan of every name with the same normalization): databases disagree on Unicode folding.
+Python (a scan of every name with the same normalization), and so is the title sort (the same key,
+search/collation.py): databases disagree on Unicode folding.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from collections import Counter
 from django.db import connection
 from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Collate
+from django.db.models.functions import Coalesce
 
 from shuraba.accounts import policies
 from shuraba.accounts.policies import Visibility
 from shuraba.catalog.length import length_class
 from shuraba.catalog.models import Title, TitleAxisValue, TitleTag
+from shuraba.search.collation import title_sort_key
 from shuraba.search.engine import EngineResult
 from shuraba.search.facets import disjunctive
 from shuraba.search.filters import Filter, include_filter, query_filters, query_text_filter, tag_filter, value_filter
@@ -46,9 +48,6 @@ def _text_table_fill(tiers: dict[int, int]) -> None:
 def _ordered(
     queryset: QuerySet[Title], query: SearchQuery, tiers: dict[int, int], visibility: Visibility
 ) -> QuerySet[Title]:
-    if query.sort == "title":
-        collation = "C" if connection.vendor == "postgresql" else "BINARY"
-        return queryset.order_by(Collate("title", collation), "pk")
     if query.sort in ("score", "year", "popularity"):
         column = {"score": "score", "year": "start_date", "popularity": "popularity"}[query.sort]
         return queryset.order_by(F(column).desc(nulls_last=True), "pk")
@@ -75,6 +74,16 @@ def _ordered(
         queryset = queryset.annotate(tag_score=Coalesce(Subquery(tag_score, output_field=IntegerField()), Value(0)))
         order.append("-tag_score")
     return queryset.order_by(*order, "-popularity", "pk")
+
+
+def _page(queryset: QuerySet[Title], query: SearchQuery, tiers: dict[int, int], visibility: Visibility) -> list[int]:
+    """The page's ids. The title sort is done in Python with the engine's key: databases disagree on
+    folding case and accents as they do on matching text."""
+    window = slice(query.offset, query.offset + query.per_page)
+    if query.sort == "title":
+        named = sorted(queryset.values_list("title", "pk"), key=lambda row: title_sort_key(*row))
+        return [pk for _, pk in named[window]]
+    return list(_ordered(queryset, query, tiers, visibility).values_list("pk", flat=True)[window])
 
 
 def _removes(result: QuerySet[Title], visibility: Visibility) -> dict[str, dict[str, int]]:
@@ -181,8 +190,7 @@ def reference_search(query: SearchQuery, visibility: Visibility, *, facets: bool
         universe = universe.filter(pk__in=matching)
     queryset = _filtered(universe, query, visibility)
     total = queryset.count()
-    page = _ordered(queryset, query, tiers, visibility).values_list("pk", flat=True)
-    pks = list(page[query.offset : query.offset + query.per_page])
+    pks = _page(queryset, query, tiers, visibility)
     rules_hidden = None
     if visibility.rules:
         listing = _filtered(Title.objects.all(), query, visibility)

@@ -23,6 +23,7 @@ from shuraba.catalog.models import Severity
 from shuraba.core.changelog import NO_CHANGES, Version
 from shuraba.search.cache import Cache, CacheKey, cache_key
 from shuraba.search.cards import CardStore, card_of
+from shuraba.search.collation import title_sort_key
 from shuraba.search.loader import TitleRow, rows_load
 from shuraba.search.normalize import text_normalize
 from shuraba.search.words import WordIndex
@@ -348,7 +349,8 @@ class SearchIndex:
         def compute() -> np.ndarray:
             pk = self.columns["pk"][: self.size]
             if sort == "title":
-                order = sorted(range(self.size), key=lambda s: (self.titles[s], pk[s]))
+                keys = [title_sort_key(self.titles[s], int(pk[s])) for s in range(self.size)]
+                order = sorted(range(self.size), key=keys.__getitem__)
                 order_array = np.array(order, dtype=np.int64)
             else:
                 column = {"score": "score", "year": "date", "popularity": "popularity"}[sort]

@@ -4,7 +4,8 @@ from shuraba.taxonomy.models import Axis, AxisValue, Tag, TagCategory, Term
 
 
 class ReadOnlyFromFile(admin.ModelAdmin):  # type: ignore[type-arg]
-    """The vocabulary is edited in taxonomy.toml and synced; the admin only shows it."""
+    """The vocabulary is edited in taxonomy.toml and synced; the admin only shows it, editors' guidance
+    included (the one place it is shown: readers see definitions only)."""
 
     def has_add_permission(self, request: object) -> bool:
         return False
@@ -18,12 +19,12 @@ class ReadOnlyFromFile(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Axis)
 class AxisAdmin(ReadOnlyFromFile):
-    list_display = ("key", "label", "kind", "spoiler", "warning")
+    list_display = ("key", "label", "kind", "spoiler", "warning", "guidance")
 
 
 @admin.register(AxisValue)
 class AxisValueAdmin(ReadOnlyFromFile):
-    list_display = ("axis", "key", "label", "rank")
+    list_display = ("axis", "key", "label", "rank", "guidance")
     list_filter = ("axis",)
     search_fields = ("key", "label")
 
@@ -40,6 +41,6 @@ class TagCategoryAdmin(ReadOnlyFromFile):
 
 @admin.register(Tag)
 class TagAdmin(ReadOnlyFromFile):
-    list_display = ("name", "slug", "category", "default_severity")
+    list_display = ("name", "slug", "category", "default_severity", "guidance")
     list_filter = ("category",)
     search_fields = ("name", "slug")

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from django.db import models
 
+# A definition says what a word means to a reader (the glossary, the API); guidance tells an editor how to
+# apply it ("use X instead", "revisit when the series ends") and is shown in the admin only.
+GUIDANCE_HELP = "For editors: how to apply it. Never shown to readers."
+
 
 class AxisKind(models.TextChoices):
     ORDINAL = "ordinal"
@@ -24,6 +28,7 @@ class Axis(models.Model):
     spoiler = models.BooleanField(default=False, help_text="Values are hidden until the reader reveals spoilers.")
     warning = models.BooleanField(default=False, help_text="Values are content warnings and an avoid axis.")
     definition = models.TextField()
+    guidance = models.TextField(blank=True, help_text=GUIDANCE_HELP)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -43,6 +48,7 @@ class AxisValue(models.Model):
     key = models.SlugField(max_length=40)
     label = models.CharField(max_length=80)
     definition = models.TextField()
+    guidance = models.TextField(blank=True, help_text=GUIDANCE_HELP)
     rank = models.SmallIntegerField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     # Other words readers use for the value ("ntr"); the search box reads them as the value (search/vocab.py).
@@ -69,6 +75,7 @@ class Term(models.Model):
     key = models.SlugField(max_length=40)
     label = models.CharField(max_length=80)
     definition = models.TextField()
+    guidance = models.TextField(blank=True, help_text=GUIDANCE_HELP)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -83,6 +90,7 @@ class TagCategory(models.Model):
     key = models.SlugField(max_length=40, unique=True)
     label = models.CharField(max_length=80)
     definition = models.TextField()
+    guidance = models.TextField(blank=True, help_text=GUIDANCE_HELP)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -108,6 +116,7 @@ class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     category = models.ForeignKey(TagCategory, on_delete=models.PROTECT, related_name="tags")
     definition = models.TextField()
+    guidance = models.TextField(blank=True, help_text=GUIDANCE_HELP)
     default_severity = models.CharField(max_length=10, blank=True)
 
     class Meta:

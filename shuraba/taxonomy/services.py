@@ -91,6 +91,7 @@ def _sync_terms(report: SyncReport, data: dict[str, Any]) -> None:
                 {
                     "label": require(entry, "label", str, where),
                     "definition": require(entry, "definition", str, where),
+                    "guidance": optional(entry, "guidance", str, where, default=""),
                     "order": order,
                 },
             )
@@ -112,6 +113,7 @@ def _sync_axes(report: SyncReport, data: dict[str, Any]) -> None:
                 "spoiler": optional(entry, "spoiler", bool, where, default=False),
                 "warning": optional(entry, "warning", bool, where, default=False),
                 "definition": require(entry, "definition", str, where),
+                "guidance": optional(entry, "guidance", str, where, default=""),
                 "order": order,
             },
         )
@@ -124,6 +126,7 @@ def _sync_axes(report: SyncReport, data: dict[str, Any]) -> None:
                 {
                     "label": require(value, "label", str, value_where),
                     "definition": require(value, "definition", str, value_where),
+                    "guidance": optional(value, "guidance", str, value_where, default=""),
                     "rank": optional(value, "rank", int, value_where),
                     "aliases": _aliases(value, value_where),
                     "order": value_order,
@@ -149,6 +152,7 @@ def _sync_tags(report: SyncReport, data: dict[str, Any]) -> None:
             {
                 "label": require(entry, "label", str, where),
                 "definition": require(entry, "definition", str, where),
+                "guidance": optional(entry, "guidance", str, where, default=""),
                 "order": order,
             },
         )
@@ -170,6 +174,7 @@ def _sync_tags(report: SyncReport, data: dict[str, Any]) -> None:
                 "name": name,
                 "category": categories[category_key],
                 "definition": require(entry, "definition", str, where),
+                "guidance": optional(entry, "guidance", str, where, default=""),
                 "default_severity": severity,
             },
         )

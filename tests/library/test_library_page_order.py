@@ -15,6 +15,7 @@ from shuraba.catalog.models import AltTitle, Title
 from shuraba.core.changelog import changes_announce
 from shuraba.library.models import LibraryEntry
 from shuraba.library.selectors import PER_PAGE, SORTS, LibraryFilters, LibraryPage, library_page
+from shuraba.search.collation import title_fold
 
 ADULT = Visibility(hidden_ratings=frozenset(), spoilers="none")
 
@@ -24,19 +25,24 @@ def _text_down(text: str) -> tuple[int, ...]:
     return (*(-ord(char) for char in text), 0)
 
 
+def _name(entry: LibraryEntry) -> tuple[str, str]:
+    """The title's name as the title sort orders it: without case or accents, then as written."""
+    return (title_fold(entry.title.title), entry.title.title)
+
+
 # Each sort's key as the page documents it, most significant first; the title and then the pk break ties.
 KEYS = {
     "updated": lambda e: (-e.updated_at.timestamp(), e.title.title, e.pk),
-    "title": lambda e: (e.title.title, e.pk),
-    "score": lambda e: (e.score is None, -(e.score or 0), e.title.title, e.pk),
-    "status": lambda e: (e.status, e.title.title, e.pk),
-    "progress": lambda e: (-e.chapters_read, e.title.title, e.pk),
+    "title": lambda e: (*_name(e), e.pk),
+    "score": lambda e: (e.score is None, -(e.score or 0), *_name(e), e.pk),
+    "status": lambda e: (e.status, *_name(e), e.pk),
+    "progress": lambda e: (-e.chapters_read, *_name(e), e.pk),
     "added": lambda e: (-e.created_at.timestamp(), e.pk),
-    "rereads": lambda e: (-e.reread_count, e.title.title, e.pk),
-    "started": lambda e: (_text_down(e.started_on), e.title.title, e.pk),
-    "finished": lambda e: (_text_down(e.finished_on), e.title.title, e.pk),
-    "volumes": lambda e: (-e.volumes_read, e.title.title, e.pk),
-    "privacy": lambda e: (e.privacy, e.title.title, e.pk),
+    "rereads": lambda e: (-e.reread_count, *_name(e), e.pk),
+    "started": lambda e: (_text_down(e.started_on), *_name(e), e.pk),
+    "finished": lambda e: (_text_down(e.finished_on), *_name(e), e.pk),
+    "volumes": lambda e: (-e.volumes_read, *_name(e), e.pk),
+    "privacy": lambda e: (e.privacy, *_name(e), e.pk),
 }
 
 

@@ -32,7 +32,8 @@ DIMENSION_VALUES = {
 }
 PROFILE = ("subgenre", "ending", "consent", "perspective")
 NAME_PARTS = ("Ōkami", "ookami", "Kyou", "rain", "Rain Stops", "雨", "Café", "to", "no", "Sora", "Chainsaw-Man",
-              "chainsawman", "Berserk", "Lucky☆Star", "Spice & Wolf", "countryside", "NTR", "Moon")  # fmt: skip
+              "chainsawman", "Berserk", "Lucky☆Star", "Spice & Wolf", "countryside", "NTR", "Moon",
+              "Ôoku", "Zebra")  # fmt: skip
 # Creators a title may credit: their names are searched too (ranked below a title's own name).
 CREATORS = {"c-kyo": ("Kyou Sora", "京 空"), "c-berserk": ("Rin Berserk", ""), "c-moon": ("Moon Sato", "月")}
 TEXTS = ("", "", "okami", "rain", "ōkami ", "kyo", "雨", "cafe", "no", "zzz", "beserk", "chainsaw man", "chainsawman",
