@@ -44,14 +44,14 @@ def _time(call: Any) -> float:
 
 
 def run(scale: str) -> dict[str, Any]:
-    from previous_text import PreviousText  # noqa: PLC0415
-    from pyroaring import BitMap  # noqa: PLC0415
+    from previous_text import PreviousText  # noqa: PLC0415 (after django.setup)
+    from pyroaring import BitMap  # noqa: PLC0415 (after django.setup)
 
-    from shuraba.accounts.policies import Viewer, visibility_of  # noqa: PLC0415
-    from shuraba.search.build import index_build  # noqa: PLC0415
-    from shuraba.search.engine import engine_search, visible_slots  # noqa: PLC0415
-    from shuraba.search.loader import rows_load  # noqa: PLC0415
-    from shuraba.search.query import SearchQuery  # noqa: PLC0415
+    from shuraba.accounts.policies import Viewer, visibility_of  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.build import index_build  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.engine import engine_search, visible_slots  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.loader import rows_load  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.query import SearchQuery  # noqa: PLC0415 (after django.setup)
 
     index = index_build()
     viewer = visibility_of(Viewer(is_adult=True, spoilers="all"))
