@@ -244,6 +244,41 @@ def _walk_pairs() -> None:
         PairReason.objects.get_or_create(pair=pair, user=user, defaults={"text": reason, "at": now})
 
 
+def planted_queries() -> dict[str, tuple[str, str]]:
+    """Texts typed into the search box or the autocomplete that find one hidden title for a viewer who may see
+    it (tests/accounts/test_visibility_walk.py checks each finds it): name -> (text, the title's slug). None is
+    a marker of the walks itself (a gated title's name, slug or alternative title), so an echo of the text is
+    no leak: the name of a creator credited only on gated titles, a one-letter typo of a gated title's word,
+    and the opening words of open titles the walk's avoid rules hide (NTR-free; ending:tragedy)."""
+    from shuraba.catalog.models import Creator  # noqa: PLC0415 (urlmap is imported before the apps are ready)
+    from shuraba.search.normalize import text_words  # noqa: PLC0415 (the same reason)
+
+    gated = Title.objects.filter(content_rating="explicit").order_by("slug")
+    creator = (
+        Creator.objects.filter(credits__title__in=gated)
+        .exclude(credits__title__content_rating__in=("all-ages", "teen", "mature"))
+        .order_by("slug")
+        .first()
+    )
+    assert creator is not None, "the sample needs a creator credited only on gated titles"
+    typo_title = next(t for t in gated if any(len(w) >= 6 and w.isalpha() for w in text_words(t.title)))
+    word = max((w for w in text_words(typo_title.title) if w.isalpha()), key=len)
+    ntr = Title.objects.filter(content_rating="teen", axis_values__axis__key="subgenre").order_by("slug")[0]
+    tragic = Title.objects.filter(
+        content_rating="teen", axis_values__axis__key="ending", axis_values__value__key="tragedy"
+    ).order_by("slug")[0]
+    return {
+        "gated creator": (creator.name, creator.credits.filter(title__in=gated).order_by("title__slug")[0].title.slug),
+        "gated typo": (word[:-2] + word[-1], typo_title.slug),  # one letter left out: a typo the search forgives
+        "ntr-free hides": (" ".join(text_words(ntr.title)[:3]), ntr.slug),
+        "no-tragedy hides": (" ".join(text_words(tragic.title)[:3]), tragic.slug),
+    }
+
+
+def _planted(url: str, param: str) -> list[str]:
+    return [f"{url}{param}={quote(text)}" for text, _ in planted_queries().values()]
+
+
 def gated_urls() -> set[str]:
     """URLs about a title behind the age gate whose address does not end in its slug: 404 when gated."""
     gated_review = _walk_reviews()[1]
@@ -308,6 +343,7 @@ def concrete_urls() -> dict[str, list[str]]:
             *[f"/browse/?per_page=100&page=1&sort={s}" for s in ("title", "score", "year")],
             "/browse/?per_page=100&ending=tragedy,reconciliation",
             "/browse/?per_page=100&query=q:a",
+            *_planted("/browse/?per_page=100&", "query"),
         ],
         "title-detail": [f"/titles/{t.slug}/" for t in titles],
         "profile": [profile, f"{profile}?page=1"],
@@ -323,6 +359,7 @@ def concrete_urls() -> dict[str, list[str]]:
             "/quiz/starter/",
             "/quiz/starter/?endings=tragedy,reconciliation,revenge&perspectives=betrayed,rival&lengths=short,long",
             "/quiz/starter/?motives=catharsis,intensity,depth,exploring&centrality=core",
+            "/quiz/starter/?endings=tragedy&perspectives=betrayed",  # what the walk's rules hide would fit
         ],
         "api-1:preferences_get": ["/api/v1/me/preferences"],
         "api-1:preferences_put": ["/api/v1/me/preferences"],
@@ -349,11 +386,13 @@ def concrete_urls() -> dict[str, list[str]]:
             f"/api/v1/search/suggest?q={quote(Title.objects.filter(content_rating='explicit').order_by('slug')[0].title[:5])}",
             f"/api/v1/search/suggest?q={quote(titles[0].title[:5])}&limit=20",
             "/api/v1/search/suggest?q=a&limit=20",
+            *_planted("/api/v1/search/suggest?limit=20&", "q"),
         ],
         "api-1:search": [
             "/api/v1/search?per_page=100",
             "/api/v1/search?per_page=100&ending=tragedy",
             "/api/v1/search?per_page=100&query=drama%20-infidelity%20ending:!open",
             "/api/v1/search?per_page=100&q=a&sort=title",
+            *_planted("/api/v1/search?per_page=100&", "query"),
         ],
     }

@@ -39,7 +39,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from pyroaring import BitMap
 
-from shuraba.accounts.policies import EVERYTHING
+from shuraba.accounts.policies import EVERYTHING, PUBLIC, visible_title_ids
 from shuraba.catalog.models import Creator, Severity
 from shuraba.core.errors import BadQuery
 from shuraba.search.cache import cache_key
@@ -295,7 +295,7 @@ class _Reader:
         for part in raw.split(","):
             slug = slugify(unquote(part))
             if slug not in self.creators:
-                raise self.fail(f"unknown creator {part[:60]!r}{_closest(self.vocab, slug, self.creators)}")
+                raise self.fail(f"unknown creator {part[:60]!r}{_closest(self.vocab, slug, _creators_hinted())}")
             slugs.add(slug)
         words.positives.append((None, CreatorIs(frozenset(slugs)), frozenset()))
         words.canonical.append(f"creator:{','.join(sorted(slugs))}")
@@ -493,6 +493,21 @@ def preset_rule(preset: Preset, *, relaxed: bool = False, vocab: Vocabulary | No
 def _names_at(version: object) -> tuple[frozenset[str], frozenset[str]]:
     warnings = frozenset(Tag.objects.filter(category__key=WARNING_CATEGORY).values_list("slug", flat=True))
     return warnings, frozenset(Creator.objects.values_list("slug", flat=True))
+
+
+@lru_cache(maxsize=4)
+def _creators_hinted_at(version: object) -> frozenset[str]:
+    credited = visible_title_ids(PUBLIC)
+    return frozenset(Creator.objects.filter(credits__title__in=credited).values_list("slug", flat=True))
+
+
+def _creators_hinted() -> frozenset[str]:
+    """The creators an unknown creator's "did you mean" may name: those credited on a title anyone may see.
+    The hint is the same for every reader, so one credited only behind the age gate is never named (its
+    name would tell a visitor who has not confirmed 18+ that such a title exists)."""
+    from shuraba.core.changelog import changelog_newest  # noqa: PLC0415 (creators change with the catalog)
+
+    return _creators_hinted_at(changelog_newest())
 
 
 def _names() -> tuple[frozenset[str], frozenset[str]]:

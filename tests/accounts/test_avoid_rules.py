@@ -11,7 +11,7 @@ from django.test import Client
 
 from shuraba.accounts import policies
 from shuraba.accounts.models import ReaderRules, User
-from shuraba.accounts.policies import AGE_GATED_RATINGS, SESSION_RULES, Visibility, rules_waived
+from shuraba.accounts.policies import AGE_GATED_RATINGS, SAFE_RATINGS, SESSION_RULES, Visibility, rules_waived
 from shuraba.accounts.rules import PRESETS, RuleError, rules_parse, rules_stored
 from shuraba.catalog.models import Format, Title, TitleAxisValue, TitleTag
 from shuraba.core.changelog import change_announce, changelog_newest_vocabulary
@@ -428,3 +428,28 @@ def test_a_title_the_index_has_not_read_is_judged_by_the_rules_sql(db: None) -> 
     assert [count.name for count in hidden.rules] == ["ending:tragedy"]
     change_announce(title_id=title.pk)
     assert title_rules_hide(strict, title.pk) == ("ending:tragedy",), "read after its announcement"
+
+
+def _creators(*, gated_only: bool) -> list[str]:
+    from shuraba.catalog.models import Creator  # noqa: PLC0415 (only these tests ask)
+
+    credited = Creator.objects.filter(credits__isnull=False).distinct().order_by("slug")
+    public = credited.filter(credits__title__content_rating__in=SAFE_RATINGS)  # on one title anyone may see
+    chosen = credited.exclude(pk__in=public.values("pk")) if gated_only else public
+    return list(chosen.values_list("slug", flat=True))
+
+
+def test_an_unknown_creator_s_hint_never_names_a_creator_credited_only_behind_the_age_gate(
+    unverified: Client, adult: Client
+) -> None:
+    gated_only, public = _creators(gated_only=True), _creators(gated_only=False)
+    assert gated_only, "the sample needs a creator credited only on gated titles for this test to mean anything"
+    for client in (unverified, adult):  # the hint is made for anyone: only what anyone may see
+        for slug in gated_only:
+            response = client.post("/settings/avoid/", {"rules": f"creator:{slug[:-1]}"})
+            assert response.status_code == 400
+            assert slug not in response.content.decode(), slug
+    near = public[0]
+    response = unverified.post("/settings/avoid/", {"rules": f"creator:{near[:-1]}"})
+    assert response.status_code == 400
+    assert f"did you mean &#x27;{near}&#x27;" in response.content.decode()  # a public creator is still offered

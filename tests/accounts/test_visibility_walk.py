@@ -21,6 +21,7 @@ from tests.urlmap import (
     WALK_REVIEW_SPOILER,
     concrete_urls,
     gated_urls,
+    planted_queries,
     signed_in_urls,
     url_patterns,
 )
@@ -115,6 +116,19 @@ def test_signed_in_reader_pages_show_no_gated_titles_or_spoilers(reader_client: 
         assert status in {200, 302}, url  # the password "set" page sends a reader with a password to "change"
         assert not [m for m in markers if m in body], url
         assert not [s for s in spoilers if s in body], url
+
+
+@pytest.mark.parametrize("name", ["gated creator", "gated typo", "ntr-free hides", "no-tragedy hides"])
+def test_each_planted_query_of_the_walks_finds_its_title_for_a_viewer_who_may_see_it(adult: Client, name: str) -> None:
+    """The walks type these into the box and the autocomplete (tests/urlmap.py): each must find its hidden
+    title once nothing hides it, or the walks' 'not shown' would prove nothing."""
+    text, slug = planted_queries()[name]
+    suggested = adult.get("/api/v1/search/suggest", {"q": text, "limit": "20"}).json()["titles"]
+    assert slug in [t["slug"] for t in suggested], (name, text)
+    found = adult.get("/api/v1/search", {"query": text, "per_page": "100"}).json()["items"]
+    assert slug in [t["slug"] for t in found], (name, text)
+    page = adult.get("/browse/", {"query": text, "per_page": "100"}).content.decode()
+    assert f"/titles/{slug}/" in page, (name, text)
 
 
 def test_adult_lists_include_gated_titles(adult: Client, unverified: Client) -> None:
