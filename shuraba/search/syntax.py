@@ -12,7 +12,8 @@
 * `tag>=60` includes a tag at a relevance of at least 60 (its own threshold; `min_relevance:` is the default
   of the others); `subgenre:revenge>=0.5` includes a subgenre at a weight of at least 0.5 (`min_weight:`
   is the default of the others)
-* `q:"words"` (or `title:`) searches every alternative title; `sort:score`; `include_mode:any`;
+* `tag:slug` is the bare word `slug` (a tag, with its threshold if any); `q:"words"` (or `title:`) searches
+  every alternative title; `sort:score`; `include_mode:any`;
   `exclude_mode:all`; `min_relevance:60`; `min_weight:0.5`
 
 Errors name the offending token and its position (0-based character offset).
@@ -287,6 +288,8 @@ def _token(match: re.Match[str], vocab: Vocabulary, builder: _Builder) -> None:
         raise QuerySyntaxError("use key:!value to exclude a value", token=token, position=position)
     if key == "q":
         builder.words.append(value)
+    elif key == "tags":  # `tag:drama>=60` is the bare word `drama>=60`
+        _tag_word(value, raw_value, bool(negate), vocab, builder, token=token, position=position)
     elif key in DIMENSIONS:
         _values(key, value, vocab, builder, token=token, position=position)
     elif key in RANGES:

@@ -14,6 +14,8 @@ from django.test import Client
 from shuraba.accounts.models import User
 from shuraba.accounts.policies import AGE_GATED_RATINGS
 from shuraba.catalog.models import FormulaStage, Title, TitleTag
+from shuraba.preferences.questions import QUESTIONS
+from shuraba.search.query import SPOILER_DIMENSIONS
 from tests.urlmap import (
     NOT_EVERY_READERS,
     SIGNED_IN_API,
@@ -44,8 +46,10 @@ def _gated_markers() -> list[str]:
 
 
 def _spoiler_texts() -> list[str]:
+    """Unrevealed stage notes, and the starter list's reasons that name a spoiler axis's value (an ending)."""
     notes = FormulaStage.objects.exclude(spoiler="none").exclude(note="").values_list("note", flat=True)
-    return [n for n in notes if len(n) > 20]
+    reasons = [a.reason for q in QUESTIONS for a in q.answers if a.effect and a.effect.dimension in SPOILER_DIMENSIONS]
+    return [n for n in notes if len(n) > 20] + reasons
 
 
 def _signed_in_api_refused(client: Client, pattern: str) -> None:
@@ -85,7 +89,9 @@ def test_unverified_visitor_never_sees_gated_titles_or_spoilers(unverified: Clie
         assert status == 200, url
         leaked = [m for m in markers if m in body]
         assert not leaked, f"{url} shows gated title(s): {leaked[:3]}"
-        assert not [s for s in spoilers if s in body], f"{url} shows an unrevealed stage note"
+        assert not [s for s in spoilers if s in body], (
+            f"{url} shows an unrevealed spoiler (a stage note or an ending named in a reason)"
+        )
         if pattern != "review-block":  # the block's own address is the visitor opening it
             assert WALK_REVIEW_SPOILER not in body, f"{url} shows a folded review spoiler block"
 
@@ -102,7 +108,9 @@ def test_adult_sees_gated_titles_but_still_no_spoilers(adult: Client, pattern: s
             continue
         status, body = _fetch(adult, url)
         assert status == 200, url
-        assert not [s for s in spoilers if s in body], f"{url} shows an unrevealed stage note"
+        assert not [s for s in spoilers if s in body], (
+            f"{url} shows an unrevealed spoiler (a stage note or an ending named in a reason)"
+        )
 
 
 @pytest.mark.parametrize("pattern", sorted(SIGNED_IN_ONLY))

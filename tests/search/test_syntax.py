@@ -197,3 +197,18 @@ def test_a_reading_knows_its_place_in_the_text(vocab: Vocabulary) -> None:
     text = 'drama  -ntr "spice and wolf"'
     readings = query_read(text, vocab)[1]
     assert [text[r.start : r.end] for r in readings] == ["drama", "-ntr", '"spice and wolf"']
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [("tag:drama", "drama"), ("tag:drama>=60", "drama>=60"), ('tag:"childhood friend"', '"childhood friend"')],
+)
+def test_the_tag_key_reads_as_the_bare_tag(vocab: Vocabulary, text: str, same_as: str) -> None:
+    """`tag:` is a documented alias (ALIASES): it was read as the unknown key 'tags', which the reader never
+    typed and the known keys' list did not name."""
+    assert query_parse(text, vocab) == query_parse(same_as, vocab)
+
+
+def test_an_unknown_tag_after_the_tag_key_is_named_as_a_tag(vocab: Vocabulary) -> None:
+    with pytest.raises(QuerySyntaxError, match="unknown tag 'dramma'; did you mean 'drama'"):
+        query_parse("tag:dramma", vocab)
