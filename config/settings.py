@@ -93,9 +93,18 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
+        # Written aside and linked into place: processes starting together (gunicorn's workers, the test
+        # suite's) never read a half-written key, and the first link wins for all of them.
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        aside = DATA_DIR / f"secret_key.{os.getpid()}"
+        aside.write_text(secrets.token_urlsafe(50))
+        aside.chmod(0o600)
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
     return path.read_text().strip()
 
 

@@ -47,9 +47,14 @@ def live_site(chromium_executable: Path, served_site: str) -> str:
     return served_site
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(chromium_executable: Path) -> Iterator[Browser]:
-    """One headless Debian chromium for the session (never a downloaded browser)."""
+    """One headless Debian chromium per test module (never a downloaded browser).
+
+    Per module, not per session: Playwright's sync API keeps an event loop running in the thread while it
+    lives, and Django refuses database work under a running loop; with the suite spread over workers
+    (pytest-xdist), a worker runs other modules between browser modules, which must find no loop.
+    """
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(chromium_executable), headless=True, args=CHROMIUM_ARGS
