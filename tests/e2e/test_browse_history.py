@@ -35,7 +35,7 @@ def _walk(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"perspective=betrayed"))
     expect(revenge).to_be_checked()
     expect(betrayed).to_be_checked()
-    expect(page.locator("#results > p > strong").first).to_have_text(str(total))
+    expect(page.locator("#results-count strong")).to_have_text(str(total))
 
     page.go_back()
     expect(revenge).to_be_checked()
