@@ -35,23 +35,32 @@ def presses_to_first_result(page: Page, url: str, *, skip_link: bool) -> int:
     return MAX_PRESSES
 
 
-def column_height(page: Page, url: str) -> float:
+def column_height(page: Page, url: str) -> tuple[float, float]:
+    """The filter column's height as the page opens, and once shown (on a phone the filters fold behind
+    a "Filters" button)."""
     page.goto(url)
-    return float(page.evaluate("document.querySelector('#filters').getBoundingClientRect().height"))
+    height = "document.querySelector('#filters').getBoundingClientRect().height"
+    shown = float(page.evaluate(height))
+    toggle = page.locator("#filters-toggle")
+    if toggle.count() and toggle.is_visible():
+        toggle.click()
+        return shown, float(page.evaluate(height))
+    return shown, shown
 
 
 def main(base: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        print("| viewport | filter column height (px) | Tabs to the first result | with the skip link |")
-        print("|---|---|---|---|")
+        print("| viewport | filter column height (px) | shown (px) | Tabs to the first result | with the skip link |")
+        print("|---|---|---|---|---|")
         for name, viewport in VIEWPORTS.items():
             context = browser.new_context(base_url=base, viewport=viewport)  # type: ignore[arg-type]
             page = context.new_page()
-            height = column_height(page, "/browse/")
+            height, shown = column_height(page, "/browse/")
             without = presses_to_first_result(page, "/browse/", skip_link=False)
             with_link = presses_to_first_result(page, "/browse/", skip_link=True)
-            print(f"| {name} {viewport['width']}x{viewport['height']} | {height:,.0f} | {without} | {with_link} |")
+            size = f"{viewport['width']}x{viewport['height']}"
+            print(f"| {name} {size} | {height:,.0f} | {shown:,.0f} | {without} | {with_link} |")
             context.close()
         browser.close()
 
