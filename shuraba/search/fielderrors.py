@@ -80,6 +80,7 @@ def field_error(error: BadQuery | None, params: Params) -> FieldError | None:
         named = re.search(r"'([^']+)'", error.message)
         raw = named.group(1) if named else typed
     meant = _meant(error, raw)
-    if not meant or meant == raw:
+    url = _replaced(params, error.param, raw, meant) if meant and meant != raw else ""
+    if not url or url == _replaced(params, error.param, raw, raw):  # nothing to replace: no suggestion
         return FieldError(error.param, error.message, typed)
-    return FieldError(error.param, error.message, typed, meant, _replaced(params, error.param, raw, meant))
+    return FieldError(error.param, error.message, typed, meant, url)

@@ -128,6 +128,7 @@ def test_the_phone_shows_n_results_and_takes_the_reader_to_them(chromium: Browse
         page.locator("#group-depth > summary").click()
         page.get_by_label("Include Psychological", exact=True).check()
         expect(page).to_have_url(re.compile(r"depth=psychological"))
+        expect(page.locator("#filters-toggle")).to_have_text("Filters (1 active)")
         button = page.locator("#show-results")
         expect(button).to_be_in_viewport()  # sticky: in view however far down the filters one is
         expect(button).to_have_text(f"Show {_api_total(page)} results")
