@@ -112,6 +112,7 @@ def test_the_tag_picker_finds_a_tag_by_typing_and_adds_it(page: Page) -> None:
     expect(rows).to_have_count(1)
     expect(page.locator("#tag-find-status")).to_have_text("1 tag matches")
     finder.press("Enter")  # to the first tag found
+    expect(page).to_have_url(re.compile(r"/browse/$"))  # finding is no search: nothing was submitted
     expect(page.get_by_role("checkbox", name="Include Love Triangle", exact=False)).to_be_focused()
     page.keyboard.press("Space")
     expect(page).to_have_url(re.compile(r"\?include=love-triangle$"))

@@ -17,6 +17,11 @@
     });
   }, true);
 
+  /* The tag finder is no filter itself: its change must not search again (nor push a second history entry). */
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "tag-find") { event.stopPropagation(); }
+  }, true);
+
   /* The tag picker: typing filters the list by name, slug or category; chosen tags stay listed. */
   function find(input) {
     var words = input.value.trim().toLowerCase();
