@@ -15,7 +15,9 @@ from shuraba.catalog.length import LENGTH_CHAPTERS
 from shuraba.catalog.models import ContentRating, Format, Status
 from shuraba.core.errors import BadQuery
 from shuraba.search.box import search_box
+from shuraba.search.chips import query_chips
 from shuraba.search.facets import facet_count
+from shuraba.search.fielderrors import FieldError, field_error
 from shuraba.search.params import query_params, request_params
 from shuraba.search.query import PROFILE_DIMENSIONS, SORTS, SPOILER_DIMENSIONS, SearchQuery, weight_text
 from shuraba.search.selectors import SearchPage, title_search_params
@@ -46,6 +48,11 @@ class Group:
     spoiler: bool
     options: tuple[Option, ...]
     gated: tuple[str, ...] = ()  # the labels of values left out: the viewer's age gate hides their titles
+
+    @property
+    def active(self) -> int:
+        """How many of the group's values are ticked (included or excluded)."""
+        return sum(1 for o in self.options if o.included or o.excluded)
 
 
 def _option(name: str, key: str, label: str, page: SearchPage, *, hide: bool) -> Option:
@@ -138,13 +145,62 @@ def _top_tags(page: SearchPage) -> list[tuple[str, int, str]]:
     return [(slug, n, _url(replace(query, include_tags=(*query.include_tags, slug)), 1)) for slug, n in ranked[:24]]
 
 
-def _tag_choices(query: SearchQuery) -> list[tuple[Tag, str, bool]]:
-    """The tag select's options: (tag, value, included); an included tag keeps its own threshold."""
+@dataclass(frozen=True)
+class TagChoice:
+    slug: str
+    name: str
+    category: str
+    value: str  # the include checkbox's value: the slug, with an included tag's own threshold (love-triangle>=60)
+    included: bool
+    excluded: bool
+    count: int
+
+
+def _tag_choices(page: SearchPage) -> list[TagChoice]:
+    """The tag picker's rows, the chosen ones first, then in the vocabulary's order; each with what ticking
+    it gives."""
+    query = page.query
     own = dict(query.tag_minimums)
-    return [
-        (t, f"{t.slug}>={own[t.slug]}" if t.slug in own else t.slug, t.slug in query.include_tags)
+    rows = [
+        TagChoice(
+            t.slug,
+            t.name,
+            t.category.label,
+            f"{t.slug}>={own[t.slug]}" if t.slug in own else t.slug,
+            t.slug in query.include_tags,
+            t.slug in query.exclude_tags,
+            facet_count(page.facets, query, "tags", t.slug, page.total),
+        )
         for t in Tag.objects.select_related("category").order_by("category__order", "name")
     ]
+    return sorted(rows, key=lambda row: not (row.included or row.excluded))
+
+
+# Where the form says a parameter's error: the slot beside its field (the box's errors are the box's own).
+ERROR_SLOTS: dict[str, tuple[str, ...]] = {
+    "year": ("year_min", "year_max", "score_min", "score_max", "year", "score", "popularity", "popularity_min"),
+    "rank": ("centrality_min", "centrality_max", "intensity_min", "intensity_max", "centrality", "intensity"),
+    "tags": ("include", "tag", "exclude", "include_mode", "exclude_mode", "min_relevance"),
+    "sort": ("sort",),
+    "subgenre": ("subgenre", "min_weight"),
+}
+OPEN_GROUPS = 2  # the first groups are open; any other opens when it has a ticked value or an error
+
+
+def _error_slot(error: FieldError | None, groups: list[Group]) -> str:
+    if error is None:
+        return ""
+    slot = next((name for name, params in ERROR_SLOTS.items() if error.param in params), "")
+    return slot or next((g.name for g in groups if g.name == error.param), "")
+
+
+def _labels(groups: list[Group]) -> dict[str, object]:
+    return {
+        "labels": {(g.name, o.key): o.label for g in groups for o in g.options},
+        "groups": {g.name: g.label for g in groups},
+        "tag_names": dict(Tag.objects.values_list("slug", "name")),
+        "ranks": RANK_LABELS,
+    }
 
 
 def _url(query: SearchQuery, page: int) -> str:
@@ -168,40 +224,63 @@ def _searched(visibility: Visibility, params: dict[str, list[str]]) -> tuple[Sea
     return title_search_params(visibility=visibility, params={}), error
 
 
+def _context(
+    page: SearchPage, visibility: Visibility, params: dict[str, list[str]], error: BadQuery | None
+) -> dict[str, object]:
+    query = page.query
+    share_url = "/browse/" + _url(query, 1) if query.is_filtered() else "/browse/"
+    groups = _groups(page, visibility)
+    box = search_box(params, error)
+    fe = None if box.error else field_error(error, params)  # the box's own error is said at the box
+    bounds: dict[str, object] = {
+        f"{name}_{end}": "" if getattr(query.range(name), attr) is None else getattr(query.range(name), attr)
+        for name in ("year", "score")
+        for end, attr in (("min", "low"), ("max", "high"))
+    }
+    typed = {fe.param: fe.typed} if fe else {}
+    slot = _error_slot(fe, groups)
+    return {
+        "page": page,
+        "query": query,
+        "groups": groups,
+        "open_groups": OPEN_GROUPS,
+        "sorts": SORTS,
+        "tag_choices": _tag_choices(page),
+        "tags_active": len(query.include_tags) + len(query.exclude_tags),
+        "min_weight": typed.get("min_weight", weight_text(query.min_weight) if query.min_weight else ""),
+        "min_relevance": typed.get("min_relevance", query.min_relevance or ""),
+        "top_tags": _top_tags(page),
+        "rank_selects": _rank_selects(query),
+        "rank_active": bool(query.range("centrality") or query.range("intensity")),
+        "bounds": bounds | {k: v for k, v in typed.items() if k in bounds},
+        "prev_url": _url(query, query.page - 1) if query.page > 1 else None,
+        "next_url": _url(query, query.page + 1) if query.page < page.pages else None,
+        "share_url": share_url,
+        "clear_url": "/browse/" + (f"?sort={query.sort}" if query.sort != "relevance" else ""),
+        "chips": query_chips(query, **_labels(groups)),  # type: ignore[arg-type]
+        "text_url": "/browse/?" + urlencode({"query": page.text}) if page.text else "",
+        "box": box,
+        "error": None if box.error else error,
+        "field_error": fe,
+        "error_slot": slot,
+        "error_slots": (*ERROR_SLOTS, *(g.name for g in groups if g.name not in ERROR_SLOTS)),
+    }
+
+
 @require_safe
-@vary_on_headers("HX-Request")  # one URL, two bodies: the full page, or htmx's results fragment
+@vary_on_headers("HX-Request", "HX-Target")  # one URL, two bodies: the full page, or htmx's results fragment
 def browse(request: HttpRequest) -> HttpResponse:
     visibility = visibility_from_request(request)
     params = request_params(request)
     page, error = _searched(visibility, params)
-    query = page.query
-    share_url = "/browse/" + _url(query, 1) if query.is_filtered() else "/browse/"
-    context = {
-        "page": page,
-        "query": query,
-        "groups": _groups(page, visibility),
-        "sorts": SORTS,
-        "tags": Tag.objects.select_related("category").order_by("category__order", "name"),
-        "tag_choices": _tag_choices(query),
-        "min_weight": weight_text(query.min_weight) if query.min_weight else "",
-        "top_tags": _top_tags(page),
-        "rank_selects": _rank_selects(query),
-        "bounds": {
-            f"{name}_{end}": "" if getattr(query.range(name), attr) is None else getattr(query.range(name), attr)
-            for name in ("year", "score")
-            for end, attr in (("min", "low"), ("max", "high"))
-        },
-        "prev_url": _url(query, query.page - 1) if query.page > 1 else None,
-        "next_url": _url(query, query.page + 1) if query.page < page.pages else None,
-        "share_url": share_url,
-        "text_url": "/browse/?" + urlencode({"query": page.text}) if page.text else "",
-    }
-    box = search_box(params, error)
-    context["box"] = box
-    context["error"] = None if box.error else error  # the box's own error is said at the box
-    if getattr(request, "htmx", False):
+    context = _context(page, visibility, params, error)
+    htmx = getattr(request, "htmx", None)
+    # htmx asks for the results (a tick in the form) or, targeting #browse, for the whole page (a chip,
+    # "Clear all": the form must lose the removed filter too), from which htmx takes the layout.
+    if htmx and htmx.target != "browse":
+        context["fragment"] = True
         if error is not None:  # 422: htmx swaps it in (base.html's responseHandling); the address stays as typed
             return render(request, "search/_results.html", context, status=422)
         # The address bar gets the canonical, shareable URL rather than every empty form field.
-        return push_url(render(request, "search/_results.html", context), share_url)
+        return push_url(render(request, "search/_results.html", context), str(context["share_url"]))
     return render(request, "search/browse.html", context, status=400 if error else 200)

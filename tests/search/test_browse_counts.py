@@ -1,6 +1,7 @@
 """Every count the browse page shows is the total its click gives: for several searches the page is
-rendered, each include count (`count-<group>-<key>`), each "not" option's `removes-<group>-<key>` and each
-"Tags in these results" badge is followed, and the followed page's total compared with the count."""
+rendered, each include count (`count-<group>-<key>`, the tag picker's `count-tags-<slug>` among them), each
+"exclude" option's `removes-<group>-<key>` and each "Tags in these results" badge is followed, and the
+followed page's total compared with the count."""
 
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ SEARCHES = (
     "/browse/?subgenre=netorare,revenge>=0.5&format=manga&ending=!tragedy",
     "/browse/?subgenre=netori&min_weight=0.5&status=!hiatus",
 )
-COUNT = re.compile(r'<span class="count" id="count-([a-z_]+)-([A-Za-z0-9_-]+)">(\d+)</span>')
-REMOVES = re.compile(r'id="removes-([a-z_]+)-([A-Za-z0-9_-]+)"[^>]*>\u2212(\d+)</span>')  # a minus sign
+COUNT = re.compile(r'<span class="count" id="count-([a-z_]+)-([A-Za-z0-9_-]+)">(\d+)<span class="visually-hidden">')
+REMOVES = re.compile(r'id="removes-([a-z_]+)-([A-Za-z0-9_-]+)"[^>]*><span aria-hidden="true">\u2212(\d+)</span>')
 BADGE = re.compile(r'<a class="badge" href="([^"]+)" title="add to the search">([a-z0-9-]+) (\d+)</a>')
-TOTAL = re.compile(r"<p><strong>(\d+)</strong> title")
+TOTAL = re.compile(r'<h2 id="results-count" class="results-count"><strong>(\d+)</strong> title')
 CHECKED = re.compile(r'<input type="checkbox" name="([a-z_]+)" value="([^"!][^"]*)" checked>')
 
 
@@ -58,7 +59,12 @@ def test_every_count_on_the_browse_page_is_what_its_click_gives(adult: Client, u
     assert counts, url
     for group, key, count in counts:
         # a ticked value counts the results carrying it: the total of it alone in its group
-        target = _with(url, group, "", only=ticked[group, key]) if (group, key) in ticked else _with(url, group, key)
+        if group == "tags":  # the tag picker: ticking a tag adds it to `include` (a chosen tag shows no count)
+            target = _with(url, "include", key)
+        elif (group, key) in ticked:
+            target = _with(url, group, "", only=ticked[group, key])
+        else:
+            target = _with(url, group, key)
         assert _page(adult, target)[1] == int(count), (url, group, key, target)
     removes = REMOVES.findall(text)
     assert removes, url
@@ -83,6 +89,6 @@ def test_the_user_report_netorare_beside_revenge_shows_what_ticking_it_gives(adu
 
 def test_a_threshold_in_the_url_stays_in_the_form(adult: Client) -> None:
     text, _ = _page(adult, "/browse/?include=love-triangle>=60&subgenre=revenge>=0.5&min_weight=0.3")
-    assert 'value="love-triangle&gt;=60" selected' in text
+    assert 'name="include" value="love-triangle&gt;=60" checked' in text
     assert 'value="revenge&gt;=0.5" checked' in text
     assert 'name="min_weight" size="4" value="0.3"' in text
