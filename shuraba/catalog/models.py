@@ -30,6 +30,8 @@ class ContentRating(models.TextChoices):
     ALL_AGES = "all-ages", "All ages"
     TEEN = "teen", "Teen"
     MATURE = "mature", "Mature"
+    # AniList's isAdult=false and nothing more: not made only for 18+, so at most mature (docs/importers.md)
+    NOT_ADULT = "not-adult", "Not adult per AniList"
     EXPLICIT = "explicit", "Explicit"
     UNKNOWN = "unknown", "Unknown (treated as explicit)"
 

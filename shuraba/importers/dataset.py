@@ -135,7 +135,7 @@ RULES: tuple[FieldRule, ...] = (
     FieldRule("start_date", "start_date", lambda r: _date(r, "start_date"), "YYYY-MM-DD or null"),
     FieldRule("end_date", "end_date", lambda r: _date(r, "end_date"), "YYYY-MM-DD or null"),
     FieldRule("country_of_origin", "country", _country, "ISO 3166-1 alpha-2"),
-    FieldRule("is_adult", "is_adult", _adult, "required; false caps the rating at mature"),
+    FieldRule("is_adult", "is_adult", _adult, "required; false is the rating not-adult (at most mature)"),
     FieldRule("list_users", "popularity", lambda r: _int(r, "list_users"), "users with the title on a list"),
     FieldRule("score_distribution", "score", _score, "mean of the buckets, 0-100"),
     FieldRule("tags[].name, rank", "tags", _tags, "kind tag with rank; genres[] as kind genre, unranked"),

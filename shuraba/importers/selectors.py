@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from shuraba.accounts import policies
 from shuraba.accounts.policies import Reveal, Visibility
-from shuraba.catalog.models import EXTERNAL_URLS, ExternalSource, Title, TitleTag
+from shuraba.catalog.models import EXTERNAL_URLS, ContentRating, ExternalSource, Title, TitleTag
 from shuraba.importers.merge import SOURCE_PRIORITY
 from shuraba.importers.models import SourceSnapshot
 from shuraba.taxonomy.models import Tag
@@ -66,6 +66,17 @@ def _url(snapshot: SourceSnapshot) -> str:
     return ""
 
 
+def _said(name: str, shown: list[SourceShown]) -> set[str]:
+    """The distinct values the sources give; AniList's bound "not adult" agrees with any rating within it."""
+    said = {repr(s.values[name]) for s in shown if s.values[name] is not None}
+    if name == "content_rating":
+        bound = repr(ContentRating.NOT_ADULT.value)
+        within = {repr(r.value) for r in (ContentRating.ALL_AGES, ContentRating.TEEN, ContentRating.MATURE)}
+        if bound in said and said - {bound} and said - {bound} <= within:
+            said.discard(bound)
+    return said
+
+
 def title_sources(*, visibility: Visibility, reveal: Reveal, title_id: int) -> SourcesShown:
     """What each source says about a title the visibility shows (empty otherwise)."""
     rating = Title.objects.filter(pk=title_id).values_list("content_rating", flat=True).first()
@@ -98,9 +109,7 @@ def title_sources(*, visibility: Visibility, reveal: Reveal, title_id: int) -> S
             givers.setdefault(names.get(slug, slug), []).append(label)
         values = {name: snap.facts.get(name) for name in COMPARED}
         shown.append(SourceShown(snap.source, label, snap.source_id, _url(snap), snap.fetched_at, values, tuple(tags)))
-    disagree = frozenset(
-        name for name in COMPARED if len({repr(s.values[name]) for s in shown if s.values[name] is not None}) > 1
-    )
+    disagree = frozenset(name for name in COMPARED if len(_said(name, shown)) > 1)
     differ = tuple((tag, tuple(who)) for tag, who in sorted(givers.items()) if len(who) < len(shown))
     credits = tuple(SOURCE_CREDITS[s.source] for s in shown if s.source in SOURCE_CREDITS)
     return SourcesShown(tuple(shown), disagree, differ, hidden, tuple(dict.fromkeys(credits)))
