@@ -63,6 +63,7 @@ SOURCE_EDITOR = "editor"
 SOURCE_COMMUNITY = "community"
 SOURCE_MODEL = "model"
 SOURCE_IMPORT_PREFIX = "import:"
+SOURCE_IMPLIED = "implied"  # a tag the title's own profile implies (catalog/implications.py)
 SOURCE_HELP = 'editor, community, model or import:<source> (for example "import:anilist")'
 
 

@@ -138,6 +138,7 @@ def _check(record: SourceRecord) -> None:
     _check_count("chapters", record.chapters)
     _check_count("volumes", record.volumes)
     _check_count("score", record.score, 100)
+    _check_count("score_votes", record.score_votes)
     _check_count("popularity", record.popularity)
     if record.is_adult is not None and not isinstance(record.is_adult, bool):
         raise RecordInvalid(f"is_adult must be true, false or absent, got {record.is_adult!r}")
@@ -210,7 +211,7 @@ def _iso(value: dt.date | None) -> str | None:
 # What the facts mean, as a number a snapshot keeps: when the pipeline starts reading the same facts
 # differently, raising it makes the next run of every record merge again once (an identical snapshot is
 # skipped). 2: a format no source gives is "unknown", where imports had left the model's default, manga.
-# 3: AniList's isAdult=false is the rating `not-adult`, where imports had stored mature.
+# 3: AniList's isAdult=false is the rating `not-adult`, where imports had stored mature; a score's votes.
 FACTS_READING = 3
 
 
@@ -239,6 +240,7 @@ def record_facts(record: SourceRecord, *, mapper: Mapper, known_tags: Mapping[st
         "is_adult": record.is_adult,
         "content_rating": content_rating_of(record),
         "score": record.score,
+        "score_votes": record.score_votes,
         "popularity": record.popularity,
         "tags": _mapped_tags(mapped, known_tags),
         "source_tags": _source_tags(record.tags),

@@ -113,3 +113,38 @@ def title_sources(*, visibility: Visibility, reveal: Reveal, title_id: int) -> S
     differ = tuple((tag, tuple(who)) for tag, who in sorted(givers.items()) if len(who) < len(shown))
     credits = tuple(SOURCE_CREDITS[s.source] for s in shown if s.source in SOURCE_CREDITS)
     return SourcesShown(tuple(shown), disagree, differ, hidden, tuple(dict.fromkeys(credits)))
+
+
+# What each source's score is (docs/importers.md, "What a score is"): its name, the scale the source uses (we
+# keep 0-100), and who the votes are.
+SCORE_KINDS = {
+    "anilist": ("AniList mean", 100, "readers"),
+    "mangaupdates": ("MangaUpdates Bayesian rating", 10, "readers"),
+    "mal": ("MyAnimeList score", 10, "members"),
+}
+
+
+def _on_scale(score: int, scale: int) -> str:
+    return f"{score}/100" if scale == 100 else f"{score / 10:g}/10"
+
+
+def score_about(*, visibility: Visibility, title_id: int) -> str:
+    """What a title's score is, in words: whose, on which scale, from how many votes ("AniList mean 78/100
+    from 1,234 readers"); the sample catalog's scores are said to be fictional. Empty without a score, or for
+    a title the visibility does not show."""
+    row = Title.objects.filter(pk=title_id).values_list("content_rating", "score", "is_fictional").first()
+    if row is None or row[1] is None:
+        return ""
+    rating, score, fictional = row
+    if policies.title_hidden(visibility, title_id=title_id, content_rating=rating) is not None:
+        return ""
+    if fictional:
+        return f"score {score}/100, fictional like the rest of the sample catalog"
+    rank = {name: index for index, name in enumerate(SOURCE_PRIORITY)}
+    snaps = sorted(SourceSnapshot.objects.filter(title_id=title_id), key=lambda s: (rank.get(s.source, 9), s.source_id))
+    first = next((s for s in snaps if s.facts.get("score") is not None), None)
+    if first is None or first.facts["score"] != score or first.source not in SCORE_KINDS:
+        return f"score {score}/100, set on this site"
+    name, scale, who = SCORE_KINDS[first.source]
+    votes = first.facts.get("score_votes")
+    return f"{name} {_on_scale(score, scale)}" + (f" from {votes:,} {who}" if votes else f" ({who}' votes not given)")
