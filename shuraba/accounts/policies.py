@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # Ratings hidden until 18+ is confirmed. "unknown" is treated as explicit: default deny. The rule is an
 # allowlist (SAFE_RATINGS), so a rating nobody thought of is hidden too.
 AGE_GATED_RATINGS: frozenset[str] = frozenset({"explicit", "unknown"})
-SAFE_RATINGS: frozenset[str] = frozenset({"all-ages", "teen", "mature"})
+SAFE_RATINGS: frozenset[str] = frozenset({"all-ages", "teen", "mature", "not-adult"})
 
 # What an anonymous visitor chose, kept in the session (and merged into the account at sign-in: the
 # `_AT` keys say when, so the newer choice wins).

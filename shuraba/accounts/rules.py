@@ -160,6 +160,17 @@ class _Words:
     preset: Preset | None = None
 
 
+# A rating that says only "at most mature" may be any rating up to mature: a rule hiding one of them hides it
+# too (strict, as an unknown rating counts as explicit); an exception or a search filter names it exactly.
+RATING_BOUNDS = {"not-adult": frozenset({"all-ages", "teen", "mature"})}
+
+
+def _rating_bounds(key: str, include: set[str]) -> frozenset[str]:
+    if key != "content_rating":
+        return frozenset()
+    return frozenset(bound for bound, within in RATING_BOUNDS.items() if include & within)
+
+
 def _closest(vocab: Vocabulary, word: str, choices: Iterable[str]) -> str:
     return vocab.closest(word, tuple(choices))
 
@@ -234,7 +245,7 @@ class _Reader:
                 weight[value] = least
             (exclude if negate else include).add(value)
         if include:
-            plain = frozenset(include - set(weight))
+            plain = frozenset(include - set(weight)) | _rating_bounds(key, include)
             parts: list[Filter] = [ValueIn(key, plain)] if plain else []
             parts += [WeightAtLeast(k, w) for k, w in sorted(weight.items())]
             f = parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
@@ -244,11 +255,15 @@ class _Reader:
             shown = ["*"] if every else [f"{v}>={weight[v]:g}" if v in weight else v for v in sorted(include)]
             words.canonical.append(f"{key}:{','.join(shown)}")
             label = key.replace("_", " ")
+            bounds = sorted(_rating_bounds(key, include) - include)
             words.english.append(
-                f"any {label}"
-                if every
-                else f"{label} "
-                + " or ".join(f"{v} (weight {weight[v]:g}+)" if v in weight else v for v in sorted(include))
+                (
+                    f"any {label}"
+                    if every
+                    else f"{label} "
+                    + " or ".join(f"{v} (weight {weight[v]:g}+)" if v in weight else v for v in sorted(include))
+                )
+                + "".join(f" (or {b}, which may be {' or '.join(sorted(include & RATING_BOUNDS[b]))})" for b in bounds)
             )
         if exclude:
             words.exceptions.append(ValueIn(key, frozenset(exclude)))

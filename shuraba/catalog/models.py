@@ -30,6 +30,8 @@ class ContentRating(models.TextChoices):
     ALL_AGES = "all-ages", "All ages"
     TEEN = "teen", "Teen"
     MATURE = "mature", "Mature"
+    # AniList's isAdult=false and nothing more: not made only for 18+, so at most mature (docs/importers.md)
+    NOT_ADULT = "not-adult", "Not adult per AniList"
     EXPLICIT = "explicit", "Explicit"
     UNKNOWN = "unknown", "Unknown (treated as explicit)"
 
@@ -61,6 +63,7 @@ SOURCE_EDITOR = "editor"
 SOURCE_COMMUNITY = "community"
 SOURCE_MODEL = "model"
 SOURCE_IMPORT_PREFIX = "import:"
+SOURCE_IMPLIED = "implied"  # a tag the title's own profile implies (catalog/implications.py)
 SOURCE_HELP = 'editor, community, model or import:<source> (for example "import:anilist")'
 
 

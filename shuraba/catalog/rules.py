@@ -22,6 +22,7 @@ from django.db.models import BooleanField, CharField, DateField, DateTimeField, 
 from shuraba.catalog.models import (
     SOURCE_COMMUNITY,
     SOURCE_EDITOR,
+    SOURCE_IMPLIED,
     SOURCE_IMPORT_PREFIX,
     SOURCE_MODEL,
     AltTitleKind,
@@ -63,11 +64,11 @@ class ValueLocked(CatalogError):
 
 
 def source_validate(source: str) -> str:
-    if source in {SOURCE_EDITOR, SOURCE_COMMUNITY, SOURCE_MODEL}:
+    if source in {SOURCE_EDITOR, SOURCE_COMMUNITY, SOURCE_MODEL, SOURCE_IMPLIED}:
         return source
     if source.startswith(SOURCE_IMPORT_PREFIX) and len(source) > len(SOURCE_IMPORT_PREFIX):
         return source
-    raise CatalogError(f"unknown source {source!r}; use editor, community, model or import:<source>")
+    raise CatalogError(f"unknown source {source!r}; use editor, community, model, implied or import:<source>")
 
 
 def share_check(what: str, value: float) -> float:

@@ -13,8 +13,10 @@ from typing import Any
 from django.db import transaction
 
 from shuraba.accounts.models import User
+from shuraba.catalog.implications import IMPLICATIONS, IMPLYING_AXES
 from shuraba.catalog.models import (
     SOURCE_EDITOR,
+    SOURCE_IMPLIED,
     AltTitle,
     ChangeRecord,
     ContentRating,
@@ -170,7 +172,32 @@ def title_axis_set(
         actor=actor,
         reason=reason,
     )
+    if axis_key in IMPLYING_AXES:
+        title_implications_apply(title=title)
     return True
+
+
+@transaction.atomic
+def title_implications_apply(*, title: Title) -> int:
+    """Give the title the tags its profile implies (catalog/implications.py) and take back the implied ones it
+    no longer does; an assignment from any other source is left as it is. Returns how many rows changed."""
+    rows = TitleAxisValue.objects.filter(title=title, axis__key__in=IMPLYING_AXES).values_list(
+        "axis__key", "value__key", "value__rank", "weight"
+    )
+    centrality = next((rank for axis, _, rank, _ in rows if axis == "centrality"), None)
+    subgenres = {key: weight for axis, key, _, weight in rows if axis == "subgenre"}
+    changed = 0
+    for implication in IMPLICATIONS:
+        relevance = implication.relevance_for(centrality=centrality, subgenres=subgenres)
+        row = TitleTag.objects.filter(title=title, tag__slug=implication.tag).first()
+        if row is not None and row.source != SOURCE_IMPLIED:
+            continue  # an editor's, an import's or a vote's own assignment of the tag
+        if relevance is None and row is not None:
+            changed += title_tag_remove(title=title, tag_slug=implication.tag, source=SOURCE_IMPLIED)
+        elif relevance is not None and (row is None or row.relevance != relevance):
+            title_tag_set(title=title, tag_slug=implication.tag, relevance=relevance, source=SOURCE_IMPLIED)
+            changed += 1
+    return changed
 
 
 @transaction.atomic

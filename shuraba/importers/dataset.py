@@ -73,9 +73,20 @@ def _adult(row: Mapping[str, Any]) -> bool:
 
 def _score(row: Mapping[str, Any]) -> int | None:
     """The mean of the score distribution (buckets 10-100 with user counts), rounded; None without votes."""
+    total, weighted = _distribution(row)
+    return round(weighted / total) if total else None
+
+
+def _votes(row: Mapping[str, Any]) -> int | None:
+    """How many readers scored the title: the score distribution's counts summed; None without votes."""
+    return _distribution(row)[0] or None
+
+
+def _distribution(row: Mapping[str, Any]) -> tuple[int, int]:
+    """(readers who scored, the sum of their scores), from the distribution's buckets."""
     buckets = row.get("score_distribution")
     if buckets is None:
-        return None
+        return 0, 0
     if not isinstance(buckets, Mapping):
         raise RecordInvalid(f"score_distribution: expected an object, got {_type(buckets)}")
     total = weighted = 0
@@ -85,7 +96,7 @@ def _score(row: Mapping[str, Any]) -> int | None:
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise RecordInvalid(f"score_distribution[{bucket}]: expected a count, got {count!r}")
         total, weighted = total + count, weighted + int(bucket) * count
-    return round(weighted / total) if total else None
+    return total, weighted
 
 
 def _country(row: Mapping[str, Any]) -> str | None:
@@ -135,9 +146,10 @@ RULES: tuple[FieldRule, ...] = (
     FieldRule("start_date", "start_date", lambda r: _date(r, "start_date"), "YYYY-MM-DD or null"),
     FieldRule("end_date", "end_date", lambda r: _date(r, "end_date"), "YYYY-MM-DD or null"),
     FieldRule("country_of_origin", "country", _country, "ISO 3166-1 alpha-2"),
-    FieldRule("is_adult", "is_adult", _adult, "required; false caps the rating at mature"),
+    FieldRule("is_adult", "is_adult", _adult, "required; false is the rating not-adult (at most mature)"),
     FieldRule("list_users", "popularity", lambda r: _int(r, "list_users"), "users with the title on a list"),
     FieldRule("score_distribution", "score", _score, "mean of the buckets, 0-100"),
+    FieldRule("score_distribution", "score_votes", _votes, "the buckets' counts summed: readers who scored"),
     FieldRule("tags[].name, rank", "tags", _tags, "kind tag with rank; genres[] as kind genre, unranked"),
 )
 

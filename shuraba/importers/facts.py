@@ -76,16 +76,18 @@ def content_rating_of(record: SourceRecord) -> str:
     """The content rating a source's facts support (docs/importers.md, "Content rating").
 
     An adult flag always means explicit (default deny wins over a milder mapped rating); otherwise the
-    adapter's own mapped rating; otherwise a "not adult" flag caps the title at mature: AniList's flag
-    marks works meant only for 18+, so a work without it is at most mature, and treating it as unknown
-    would hide every real title behind the age gate. No flag at all stays unknown, i.e. age-gated.
+    adapter's own mapped rating; otherwise AniList's "not adult" flag is a rating of its own, `not-adult`:
+    AniList's flag marks works meant only for 18+, so a work without it is at most mature, which is all the
+    source says (not "mature", not milder). MangaUpdates' and MyAnimeList's flags are read from the
+    absence of an adult genre, a weaker word, and still cap the title at mature. No flag at all stays
+    unknown, i.e. age-gated.
     """
     if record.is_adult:
         return ContentRating.EXPLICIT
     if record.content_rating:
         return record.content_rating
     if record.is_adult is False:
-        return ContentRating.MATURE
+        return ContentRating.NOT_ADULT if source_name(record.source) == "anilist" else ContentRating.MATURE
     return ContentRating.UNKNOWN
 
 
@@ -136,6 +138,7 @@ def _check(record: SourceRecord) -> None:
     _check_count("chapters", record.chapters)
     _check_count("volumes", record.volumes)
     _check_count("score", record.score, 100)
+    _check_count("score_votes", record.score_votes)
     _check_count("popularity", record.popularity)
     if record.is_adult is not None and not isinstance(record.is_adult, bool):
         raise RecordInvalid(f"is_adult must be true, false or absent, got {record.is_adult!r}")
@@ -208,7 +211,8 @@ def _iso(value: dt.date | None) -> str | None:
 # What the facts mean, as a number a snapshot keeps: when the pipeline starts reading the same facts
 # differently, raising it makes the next run of every record merge again once (an identical snapshot is
 # skipped). 2: a format no source gives is "unknown", where imports had left the model's default, manga.
-FACTS_READING = 2
+# 3: AniList's isAdult=false is the rating `not-adult`, where imports had stored mature; a score's votes.
+FACTS_READING = 3
 
 
 def record_facts(record: SourceRecord, *, mapper: Mapper, known_tags: Mapping[str, str | None]) -> Facts:
@@ -236,6 +240,7 @@ def record_facts(record: SourceRecord, *, mapper: Mapper, known_tags: Mapping[st
         "is_adult": record.is_adult,
         "content_rating": content_rating_of(record),
         "score": record.score,
+        "score_votes": record.score_votes,
         "popularity": record.popularity,
         "tags": _mapped_tags(mapped, known_tags),
         "source_tags": _source_tags(record.tags),

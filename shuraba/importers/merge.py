@@ -56,8 +56,12 @@ def _field_value(name: str, facts: Facts) -> Any:
 
 
 def _rating(snaps: list[Snap]) -> Sourced:
+    """The strictest rating a source gives; a source's "not adult" only when no source rates the work."""
     informative = [s for s in snaps if s.facts.get("content_rating") in RATING_ORDER]
     if not informative:
+        bound = next((s for s in snaps if s.facts.get("content_rating") == ContentRating.NOT_ADULT), None)
+        if bound is not None:
+            return Sourced(ContentRating.NOT_ADULT.value, bound.source)
         return Sourced(ContentRating.UNKNOWN.value, snaps[0].source)
     strictest = max(informative, key=lambda s: RATING_ORDER.index(s.facts["content_rating"]))
     return Sourced(strictest.facts["content_rating"], strictest.source)

@@ -51,6 +51,7 @@ class SourceRecord:
     is_adult: bool | None = None  # the source's adult flag (None = the source does not say)
     content_rating: str | None = None  # our ContentRating value when the source's own rating maps onto it
     score: int | None = None  # 0-100
+    score_votes: int | None = None  # how many readers the score is from, where the source says
     popularity: int | None = None
     tags: tuple[SourceTag, ...] = ()
     creators: tuple[SourceCreator, ...] = ()

@@ -190,7 +190,7 @@ def test_a_title_in_view_of_everyone_is_named_to_everyone(reader: User) -> None:
 
     outcome = unmatched_fetch(user=reader, unmatched_id=row.pk, client=Source().client())
 
-    assert outcome.title.content_rating == "mature"
+    assert outcome.title.content_rating == "not-adult"
     assert not outcome.age_gated
     assert outcome.message(PUBLIC) == "Added “Fetchtest Kasou Sakuhin A” from AniList to your library."
 

@@ -24,7 +24,7 @@ DIMENSION_VALUES = {
     "ending": ("tragedy", "reconciliation", "open"),
     "consent": ("mutual", "manipulation", "coercion"),
     "perspective": ("betrayed", "rival"),
-    "content_rating": ("all-ages", "teen", "mature", "explicit", "unknown"),
+    "content_rating": ("all-ages", "teen", "mature", "not-adult", "explicit", "unknown"),
     "status": ("releasing", "finished", "hiatus"),
     "format": ("manga", "one-shot", "webtoon"),
     "country": ("JP", "KR"),

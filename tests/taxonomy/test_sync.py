@@ -23,7 +23,7 @@ DESIGN_AXES = {
     "intensity": {"1", "2", "3", "4", "5"},
     "depth": {"psychological", "straightforward"},
     "length": {"one-shot", "short", "medium", "long"},
-    "content-rating": {"all-ages", "teen", "mature", "explicit"},
+    "content-rating": {"all-ages", "teen", "mature", "not-adult", "explicit"},  # not-adult: AniList's bound
 }
 
 

@@ -66,6 +66,7 @@ query ($page: Int, $perPage: Int, $tags: [String], $notTags: [String], $genres: 
 """.strip()
 
 FORMATS = {"MANGA": "manga", "ONE_SHOT": "one-shot", "NOVEL": "light-novel"}
+LONG_STRIP = "Long Strip"  # AniList tag 1789, category Technical
 STATUSES = {
     "FINISHED": "finished",
     "RELEASING": "releasing",
@@ -114,6 +115,15 @@ def _tags(item: Mapping[str, Any]) -> tuple[SourceTag, ...]:
         spoiler = bool(f.flag(tag, "isMediaSpoiler")) or bool(f.flag(tag, "isGeneralSpoiler"))
         tags.append(SourceTag(name=name, rank=rank, kind="tag", spoiler=spoiler, adult=bool(f.flag(tag, "isAdult"))))
     return tuple(tags)
+
+
+def _format(item: Mapping[str, Any]) -> str | None:
+    """AniList has no webtoon format: a vertical-scroll work is MANGA with its Long Strip tag ("Technical").
+    countryOfOrigin says where a work is from (a manhwa is KR), not how it is laid out."""
+    ours = f.enum(item, "format", FORMATS)
+    if ours == "manga" and any(f.text(tag, "name") == LONG_STRIP for tag in f.objects(item, "tags")):
+        return "webtoon"
+    return ours
 
 
 def _genres(item: Mapping[str, Any]) -> tuple[SourceTag, ...]:
@@ -177,10 +187,10 @@ RULES: tuple[f.FieldRule, ...] = (
         "kinds romaji, english, native, synonym",
     ),
     f.FieldRule(
+        "format, tags[].name",
         "format",
-        "format",
-        lambda i: f.enum(i, "format", FORMATS),
-        "MANGA → manga, ONE_SHOT → one-shot, NOVEL → light-novel",
+        _format,
+        "MANGA → manga, or webtoon with AniList's Long Strip tag; ONE_SHOT → one-shot, NOVEL → light-novel",
     ),
     f.FieldRule(
         "status(version: 2)",

@@ -170,6 +170,7 @@ RULES: tuple[f.FieldRule, ...] = (
         "Hentai or Erotica → explicit; otherwise not said",
     ),
     f.FieldRule("score", "score", _score, "0-10 → 0-100"),
+    f.FieldRule("scored_by", "score_votes", lambda i: f.integer(i, "scored_by"), "members who scored"),
     f.FieldRule("members", "popularity", lambda i: f.integer(i, "members"), "users with the title on a list"),
     f.FieldRule(
         "genres[], explicit_genres[], themes[], demographics[] (name)",

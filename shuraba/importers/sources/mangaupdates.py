@@ -255,6 +255,7 @@ RULES: tuple[f.FieldRule, ...] = (
         "Adult, Hentai or Smut → explicit; otherwise not said",
     ),
     f.FieldRule("bayesian_rating", "score", _score, "0-10 → 0-100"),
+    f.FieldRule("rating_votes", "score_votes", lambda i: f.integer(i, "rating_votes"), "readers who rated"),
     f.FieldRule(
         "rank.lists", "popularity", _popularity, "readers' lists: reading + wish + complete + unfinished + custom"
     ),
