@@ -1,0 +1,162 @@
+"""The autocomplete's titles for one typed word, without the engine's full text match.
+
+While a reader types one word, the best titles are those with a name holding that word (EXACT) or a word
+that starts with it (PREFIX), the two best kinds of words.py's ranking rules. They come from a table of
+every name's words in sorted order (`PrefixTable`), where a prefix is one contiguous range: the names in it,
+their slots through the viewer's visible set, ordered by the rules' own tier (kind, the name being exactly
+the word, a title's name above a creator's) and then popularity. When that range gives fewer titles than
+asked, the kinds below (compounds, folded, typos, substrings) may add some, and the caller asks the engine.
+
+The table is built from the index's WordIndex once and kept across catalog changes: a title's change
+empties its old names (their words become `()`) and appends new ones, so a table entry whose name is empty
+is skipped and the names appended since the build are read one by one; past REBUILD_AFTER of those the
+table is built again. `tests/search/test_suggest.py` checks that the answer is the engine's.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from shuraba.accounts.policies import Visibility
+from shuraba.search.cache import cache_key
+from shuraba.search.engine import visible_slots
+from shuraba.search.storage import SearchIndex, slots_array
+from shuraba.search.words import EXACT, PREFIX, SUM_ROOM, TIER_MAX, WordIndex, query_words
+
+REBUILD_AFTER = 1024  # names appended since the table was built, read one by one until it is rebuilt
+_END = "\U0010ffff"
+
+
+@dataclass(frozen=True)
+class PrefixTable:
+    """Every name's words sorted: `words[i]`'s names are `names[starts[i]:starts[i + 1]]`."""
+
+    words: list[str]
+    starts: np.ndarray
+    names: np.ndarray
+    built_names: int  # the WordIndex's name count at the build: later names are read one by one
+
+    @classmethod
+    def build(cls, text: WordIndex) -> PrefixTable:
+        order = sorted(range(len(text.words)), key=text.words.__getitem__)
+        position = np.empty(len(order), dtype=np.int64)
+        position[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+        flat = np.frombuffer(text.flat, dtype=np.int64)
+        lengths = np.frombuffer(text.name_len, dtype=np.int64)
+        owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        keys = position[flat] if len(flat) else flat
+        grouped = np.argsort(keys, kind="stable")
+        starts = np.searchsorted(keys[grouped], np.arange(len(order) + 1, dtype=np.int64))
+        return cls([text.words[i] for i in order], starts, owners[grouped], len(lengths))
+
+    def range_of(self, prefix: str) -> tuple[int, int, int]:
+        """The names whose word starts with the prefix, as table positions, and where the exact word's end."""
+        lo = bisect.bisect_left(self.words, prefix)
+        hi = bisect.bisect_left(self.words, prefix + _END, lo)
+        exact = int(self.starts[lo + 1]) if lo < hi and self.words[lo] == prefix else int(self.starts[lo])
+        return int(self.starts[lo]), exact, int(self.starts[hi])
+
+
+_tables: dict[int, tuple[WordIndex, PrefixTable]] = {}
+_building = threading.Lock()
+
+
+def prefix_table(text: WordIndex) -> PrefixTable:
+    """The table of this WordIndex, built on first use and again past REBUILD_AFTER appended names."""
+    held = _tables.get(id(text))
+    if held is not None and held[0] is text and len(text.name_words) - held[1].built_names <= REBUILD_AFTER:
+        return held[1]
+    with _building:
+        table = PrefixTable.build(text)
+        _tables.clear()  # one index per process is live; an old one's table goes with it
+        _tables[id(text)] = (text, table)
+        return table
+
+
+def _shown(index: SearchIndex, visibility: Visibility) -> np.ndarray:
+    """The visible set as a mask over slots, once per visibility until the next catalog change."""
+
+    def compute() -> np.ndarray:
+        mask = np.zeros(index.size, dtype=bool)
+        mask[slots_array(visible_slots(index, visibility))] = True
+        return mask
+
+    shown: np.ndarray = index.cached(cache_key("suggest-shown", visibility=visibility), compute)
+    return shown
+
+
+def _fresh(text: WordIndex, table: PrefixTable, word: str) -> tuple[list[int], list[bool]]:
+    """The names appended since the table was built that hold the word or a word starting with it."""
+    names, exact = [], []
+    for number in range(table.built_names, len(text.name_words)):
+        words = text.name_words[number]
+        if any(w.startswith(word) for w in words):
+            names.append(number)
+            exact.append(word in words)
+    return names, exact
+
+
+def _candidates(index: SearchIndex, word: str, visibility: Visibility) -> tuple[np.ndarray, np.ndarray]:
+    """The visible names holding the word or a word starting with it, and each one's tier (words.tier_of
+    for one query word: the worst kind and the sum of kinds are its kind)."""
+    text = index.text
+    table = prefix_table(text)
+    start, exact_end, stop = table.range_of(word)
+    names = table.names[start:stop]
+    exact = np.arange(start, stop) < exact_end
+    fresh, fresh_exact = _fresh(text, table, word)
+    if fresh:
+        names = np.concatenate([names, np.array(fresh, dtype=np.int64)])
+        exact = np.concatenate([exact, np.array(fresh_exact, dtype=bool)])
+    keep = _shown(index, visibility)[text.name_slot[names]]
+    names, exact = names[keep], exact[keep]
+    whole = exact & (np.frombuffer(text.name_len, dtype=np.int64)[names] == 1)
+    kinds = np.where(exact, EXACT, PREFIX)
+    tiers = ((kinds * SUM_ROOM + kinds) * 2 + whole) * 2 + text.name_title[names]
+    return names, tiers
+
+
+def _ordered(keys: np.ndarray, first: int) -> np.ndarray:
+    """Positions of the smallest `first` keys in order (all of them, in order, when first covers most)."""
+    if first * 4 >= len(keys):
+        every: np.ndarray = np.argsort(keys, kind="stable")
+        return every
+    head = np.argpartition(keys, first - 1)[:first]
+    ordered: np.ndarray = head[np.argsort(keys[head], kind="stable")]
+    return ordered
+
+
+def _distinct_slots(index: SearchIndex, names: np.ndarray, order: np.ndarray, limit: int) -> list[int]:
+    """The slots of the names in order, each once (a slot's first name is its best), emptied names skipped."""
+    name_words, name_slot = index.text.name_words, index.text.name_slot
+    picked: dict[int, None] = {}
+    for position in order.tolist():
+        number = int(names[position])
+        if name_words[number]:
+            picked.setdefault(int(name_slot[number]), None)
+            if len(picked) == limit:
+                break
+    return list(picked)
+
+
+def suggest_slots(index: SearchIndex, text: str, visibility: Visibility, *, limit: int) -> list[int] | None:
+    """The best `limit` visible slots for a one-word text as the engine ranks them, or None where the
+    text is not one word or the two best kinds give fewer than `limit` titles (the engine decides then)."""
+    query = query_words(text)
+    if len(query) != 1:
+        return None
+    with index.lock:
+        names, tiers = _candidates(index, query[0], visibility)
+        keys = (TIER_MAX - tiers) * (index.size + 1) + index.rank("popularity")[index.text.name_slot[names]]
+        first = limit * 8  # names, not titles: a title may have several names with the word
+        while True:
+            slots = _distinct_slots(index, names, _ordered(keys, first), limit)
+            if len(slots) == limit:
+                return slots
+            if first >= len(keys):
+                return None
+            first *= 8
