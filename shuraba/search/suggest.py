@@ -7,10 +7,11 @@ their slots through the viewer's visible set, ordered by the rules' own tier (ki
 the word, a title's name above a creator's) and then popularity. When that range gives fewer titles than
 asked, the kinds below (compounds, folded, typos, substrings) may add some, and the caller asks the engine.
 
-The table is built from the index's WordIndex once and kept across catalog changes: a title's change
-empties its old names (their words become `()`) and appends new ones, so a table entry whose name is empty
-is skipped and the names appended since the build are read one by one; past REBUILD_AFTER of those the
-table is built again. `tests/search/test_suggest.py` checks that the answer is the engine's.
+The table is built from a copy of the index's WordIndex in a background thread (seconds at 200k titles;
+the engine answers until it is in place) and kept across catalog changes: a title's change empties its old
+names (their words become `()`) and appends new ones, so a table entry whose name is empty is skipped and
+the names appended since the build are read one by one; past REBUILD_AFTER of those the table is built
+again in the background. `tests/search/test_suggest.py` checks that the answer is the engine's.
 """
 
 from __future__ import annotations
@@ -41,17 +42,16 @@ class PrefixTable:
     built_names: int  # the WordIndex's name count at the build: later names are read one by one
 
     @classmethod
-    def build(cls, text: WordIndex) -> PrefixTable:
-        order = sorted(range(len(text.words)), key=text.words.__getitem__)
+    def build(cls, words: list[str], flat: np.ndarray, lengths: np.ndarray) -> PrefixTable:
+        """From a copy of a WordIndex's words, word numbers per name and name lengths (`snapshot`)."""
+        order = sorted(range(len(words)), key=words.__getitem__)
         position = np.empty(len(order), dtype=np.int64)
         position[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
-        flat = np.frombuffer(text.flat, dtype=np.int64)
-        lengths = np.frombuffer(text.name_len, dtype=np.int64)
         owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
         keys = position[flat] if len(flat) else flat
         grouped = np.argsort(keys, kind="stable")
         starts = np.searchsorted(keys[grouped], np.arange(len(order) + 1, dtype=np.int64))
-        return cls([text.words[i] for i in order], starts, owners[grouped], len(lengths))
+        return cls([words[i] for i in order], starts, owners[grouped], len(lengths))
 
     def range_of(self, prefix: str) -> tuple[int, int, int]:
         """The names whose word starts with the prefix, as table positions, and where the exact word's end."""
@@ -63,18 +63,48 @@ class PrefixTable:
 
 _tables: dict[int, tuple[WordIndex, PrefixTable]] = {}
 _building = threading.Lock()
+_builder: threading.Thread | None = None
 
 
-def prefix_table(text: WordIndex) -> PrefixTable:
-    """The table of this WordIndex, built on first use and again past REBUILD_AFTER appended names."""
-    held = _tables.get(id(text))
-    if held is not None and held[0] is text and len(text.name_words) - held[1].built_names <= REBUILD_AFTER:
-        return held[1]
+def snapshot(index: SearchIndex) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """What a table is built from, copied under the index's lock (a change appends to all three)."""
+    with index.lock:
+        text = index.text
+        return list(text.words), np.frombuffer(bytes(text.flat), np.int64), np.array(text.name_len, np.int64)
+
+
+def table_build(index: SearchIndex) -> PrefixTable:
+    """Build the index's table now and put it in place (the previous one serves until then)."""
     with _building:
-        table = PrefixTable.build(text)
+        table = PrefixTable.build(*snapshot(index))
         _tables.clear()  # one index per process is live; an old one's table goes with it
-        _tables[id(text)] = (text, table)
+        _tables[id(index.text)] = (index.text, table)
         return table
+
+
+def _build_later(index: SearchIndex) -> None:
+    global _builder  # noqa: PLW0603 (one builder thread per process)
+    if _builder is not None and _builder.is_alive():
+        return
+    _builder = threading.Thread(target=table_build, args=(index,), name="suggest-table", daemon=True)
+    _builder.start()
+
+
+def build_wait(timeout: float) -> None:
+    """Wait for a table being built in the background (tests; a server never waits)."""
+    if _builder is not None:
+        _builder.join(timeout)
+
+
+def prefix_table(index: SearchIndex) -> PrefixTable | None:
+    """The index's table, or None while the first one is built in the background (seconds at 200k titles:
+    the engine answers meanwhile, no ask waits); past REBUILD_AFTER appended names it is built again while
+    the one in place keeps answering."""
+    held = _tables.get(id(index.text))
+    table = held[1] if held is not None and held[0] is index.text else None
+    if table is None or len(index.text.name_words) - table.built_names > REBUILD_AFTER:
+        _build_later(index)
+    return table
 
 
 def _shown(index: SearchIndex, visibility: Visibility) -> np.ndarray:
@@ -100,11 +130,12 @@ def _fresh(text: WordIndex, table: PrefixTable, word: str) -> tuple[list[int], l
     return names, exact
 
 
-def _candidates(index: SearchIndex, word: str, visibility: Visibility) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(
+    index: SearchIndex, table: PrefixTable, word: str, visibility: Visibility
+) -> tuple[np.ndarray, np.ndarray]:
     """The visible names holding the word or a word starting with it, and each one's tier (words.tier_of
     for one query word: the worst kind and the sum of kinds are its kind)."""
     text = index.text
-    table = prefix_table(text)
     start, exact_end, stop = table.range_of(word)
     names = table.names[start:stop]
     exact = np.arange(start, stop) < exact_end
@@ -147,10 +178,11 @@ def suggest_slots(index: SearchIndex, text: str, visibility: Visibility, *, limi
     """The best `limit` visible slots for a one-word text as the engine ranks them, or None where the
     text is not one word or the two best kinds give fewer than `limit` titles (the engine decides then)."""
     query = query_words(text)
-    if len(query) != 1:
+    table = prefix_table(index)
+    if len(query) != 1 or table is None:
         return None
     with index.lock:
-        names, tiers = _candidates(index, query[0], visibility)
+        names, tiers = _candidates(index, table, query[0], visibility)
         keys = (TIER_MAX - tiers) * (index.size + 1) + index.rank("popularity")[index.text.name_slot[names]]
         first = limit * 8  # names, not titles: a title may have several names with the word
         while True:

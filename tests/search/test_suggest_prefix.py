@@ -45,6 +45,7 @@ def _agree(index: SearchIndex, visibility: Visibility, texts: list[str], limit: 
 @pytest.mark.parametrize("adult", [False, True])
 def test_every_prefix_of_every_name_word_is_answered_as_the_engine_answers(db: None, adult: bool) -> None:
     index = index_build()
+    suggest.table_build(index)
     visibility = visibility_of(Viewer(is_adult=adult))
     texts = _prefixes(index)
     # The small sample has few prefixes shared by six titles; with one title asked, most prefixes are answered.
@@ -52,8 +53,18 @@ def test_every_prefix_of_every_name_word_is_answered_as_the_engine_answers(db: N
     assert _agree(index, visibility, texts, limit=1) > len(texts) // 2
 
 
+def test_the_engine_answers_until_the_table_is_built_in_the_background(db: None) -> None:
+    index = index_build()
+    visibility = visibility_of(Viewer(is_adult=True))
+    assert suggest_slots(index, "a", visibility, limit=1) is None  # no table yet: the engine's to answer
+    suggest.build_wait(60)
+    assert suggest.prefix_table(index) is not None
+    assert suggest_slots(index, "a", visibility, limit=1) == _engine(index, "a", visibility, 1)
+
+
 def test_several_words_and_too_few_prefix_matches_go_to_the_engine(db: None) -> None:
     index = index_build()
+    suggest.table_build(index)
     visibility = visibility_of(Viewer(is_adult=True))
     assert suggest_slots(index, "vermilion thread", visibility, limit=LIMIT) is None
     assert suggest_slots(index, "zqxjv", visibility, limit=LIMIT) is None
@@ -62,6 +73,7 @@ def test_several_words_and_too_few_prefix_matches_go_to_the_engine(db: None) -> 
 
 def test_a_gated_title_is_never_in_the_one_word_answer(db: None) -> None:
     index = index_build()
+    suggest.table_build(index)
     gated = {
         slot
         for slot, pk in enumerate(index.columns["pk"][: index.size].tolist())
@@ -78,7 +90,7 @@ def test_renamed_titles_are_suggested_by_their_new_names_before_and_after_a_rebu
 ) -> None:
     index = index_build()
     visibility = visibility_of(Viewer(is_adult=True))
-    suggest.prefix_table(index.text)  # built before the change: the new names are appended after it
+    suggest.table_build(index)  # built before the change: the new names are appended after it
     titles = list(Title.objects.order_by("pk")[: LIMIT + 1])
     for n, title in enumerate(titles):
         services.title_update(title=title, changes={"title": f"Quuxwort Renamed {n}"}, source="editor")
@@ -88,6 +100,11 @@ def test_renamed_titles_are_suggested_by_their_new_names_before_and_after_a_rebu
     assert renamed == _engine(index, "quuxw", visibility)
     assert _agree(index, visibility, _prefixes(index)) > 0  # the old names are gone from every answer
     monkeypatch.setattr(suggest, "REBUILD_AFTER", 0)
-    rebuilt = suggest.prefix_table(index.text)
+    stale = suggest.prefix_table(index)  # past the threshold: still answering while the next is built
+    assert stale is not None
+    assert stale.built_names < len(index.text.name_words)
+    suggest.build_wait(60)
+    rebuilt = suggest.prefix_table(index)
+    assert rebuilt is not None
     assert rebuilt.built_names == len(index.text.name_words)
     assert suggest_slots(index, "quuxw", visibility, limit=LIMIT) == renamed
