@@ -26,24 +26,33 @@ from shuraba.accounts.policies import Visibility
 from shuraba.search.cache import cache_key
 from shuraba.search.engine import visible_slots
 from shuraba.search.storage import SearchIndex, slots_array
-from shuraba.search.words import EXACT, PREFIX, SUM_ROOM, TIER_MAX, WordIndex, query_words
+from shuraba.search.words import WordIndex, query_words
 
+Snapshot = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+Candidates = tuple[np.ndarray, np.ndarray, np.ndarray]  # names, their slots, their keys
+PREFIX_GROUP = 4  # the exact word's four groups come first
+HIDDEN = 8  # past every group: a hidden slot's key is HIDDEN * (catalog size + 1) or more
 REBUILD_AFTER = 1024  # names appended since the table was built, read one by one until it is rebuilt
 _END = "\U0010ffff"
 
 
 @dataclass(frozen=True)
 class PrefixTable:
-    """Every name's words sorted: `words[i]`'s names are `names[starts[i]:starts[i + 1]]`."""
+    """Every name's words sorted: `words[i]`'s names are `names[starts[i]:starts[i + 1]]`; per position
+    also the name's slot and its rank group were the word exact (`exact_group`) or a prefix."""
 
     words: list[str]
     starts: np.ndarray
     names: np.ndarray
+    slots: np.ndarray
+    exact_group: np.ndarray
+    prefix_group: np.ndarray
     built_names: int  # the WordIndex's name count at the build: later names are read one by one
 
     @classmethod
-    def build(cls, words: list[str], flat: np.ndarray, lengths: np.ndarray) -> PrefixTable:
-        """From a copy of a WordIndex's words, word numbers per name and name lengths (`snapshot`)."""
+    def build(cls, copied: Snapshot) -> PrefixTable:
+        """From a copy of a WordIndex's words, word numbers per name, names' lengths, slots, title flags."""
+        words, flat, lengths, name_slot, name_title = copied
         order = sorted(range(len(words)), key=words.__getitem__)
         position = np.empty(len(order), dtype=np.int64)
         position[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
@@ -51,7 +60,9 @@ class PrefixTable:
         keys = position[flat] if len(flat) else flat
         grouped = np.argsort(keys, kind="stable")
         starts = np.searchsorted(keys[grouped], np.arange(len(order) + 1, dtype=np.int64))
-        return cls([words[i] for i in order], starts, owners[grouped], len(lengths))
+        names = owners[grouped]
+        exact, prefix = groups(single=lengths[names] == 1, title=name_title[names])
+        return cls([words[i] for i in order], starts, names, name_slot[names], exact, prefix, len(lengths))
 
     def range_of(self, prefix: str) -> tuple[int, int, int]:
         """The names whose word starts with the prefix, as table positions, and where the exact word's end."""
@@ -61,22 +72,37 @@ class PrefixTable:
         return int(self.starts[lo]), exact, int(self.starts[hi])
 
 
+def groups(*, single: np.ndarray, title: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A name's rank group among the autocomplete's kinds, best first: words.tier_of for one query word
+    (exact word, then the name being just that word, then a title's name; then prefix, then a title's)."""
+    not_title = (~title.astype(bool)).astype(np.int8)
+    exact = 2 * (~single.astype(bool)).astype(np.int8) + not_title
+    return exact, PREFIX_GROUP + not_title
+
+
 _tables: dict[int, tuple[WordIndex, PrefixTable]] = {}
 _building = threading.Lock()
 _builder: threading.Thread | None = None
 
 
-def snapshot(index: SearchIndex) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """What a table is built from, copied under the index's lock (a change appends to all three)."""
+def snapshot(index: SearchIndex) -> Snapshot:
+    """What a table is built from, copied under the index's lock (a change appends to each)."""
     with index.lock:
         text = index.text
-        return list(text.words), np.frombuffer(bytes(text.flat), np.int64), np.array(text.name_len, np.int64)
+        count = len(text.name_len)
+        return (
+            list(text.words),
+            np.frombuffer(bytes(text.flat), np.int64),
+            np.array(text.name_len, np.int64),
+            text.name_slot[:count].copy(),
+            text.name_title[:count].copy(),
+        )
 
 
 def table_build(index: SearchIndex) -> PrefixTable:
     """Build the index's table now and put it in place (the previous one serves until then)."""
     with _building:
-        table = PrefixTable.build(*snapshot(index))
+        table = PrefixTable.build(snapshot(index))
         _tables.clear()  # one index per process is live; an old one's table goes with it
         _tables[id(index.text)] = (index.text, table)
         return table
@@ -107,48 +133,48 @@ def prefix_table(index: SearchIndex) -> PrefixTable | None:
     return table
 
 
-def _shown(index: SearchIndex, visibility: Visibility) -> np.ndarray:
-    """The visible set as a mask over slots, once per visibility until the next catalog change."""
+def _ranked(index: SearchIndex, visibility: Visibility) -> np.ndarray:
+    """Each slot's popularity rank, or HIDDEN times the catalog size where the visibility hides it: one
+    gather gives both. Once per visibility until the next catalog change."""
 
     def compute() -> np.ndarray:
-        mask = np.zeros(index.size, dtype=bool)
-        mask[slots_array(visible_slots(index, visibility))] = True
-        return mask
+        ranked = np.full(index.size, HIDDEN * (index.size + 1), dtype=np.int64)
+        shown = slots_array(visible_slots(index, visibility))
+        ranked[shown] = index.rank("popularity")[shown]
+        return ranked
 
-    shown: np.ndarray = index.cached(cache_key("suggest-shown", visibility=visibility), compute)
-    return shown
+    ranked: np.ndarray = index.cached(cache_key("suggest-ranked", visibility=visibility), compute)
+    return ranked
 
 
-def _fresh(text: WordIndex, table: PrefixTable, word: str) -> tuple[list[int], list[bool]]:
-    """The names appended since the table was built that hold the word or a word starting with it."""
+def _fresh(text: WordIndex, table: PrefixTable, word: str) -> tuple[np.ndarray, np.ndarray]:
+    """The names appended since the table was built holding the word or a word starting with it, and
+    each one's rank group."""
     names, exact = [], []
     for number in range(table.built_names, len(text.name_words)):
         words = text.name_words[number]
         if any(w.startswith(word) for w in words):
             names.append(number)
             exact.append(word in words)
-    return names, exact
+    numbers = np.array(names, dtype=np.int64)
+    single = np.array([len(text.name_words[n]) == 1 for n in names], dtype=bool)
+    in_exact, in_prefix = groups(single=single, title=text.name_title[numbers])
+    return numbers, np.where(np.array(exact, dtype=bool), in_exact, in_prefix)
 
 
-def _candidates(
-    index: SearchIndex, table: PrefixTable, word: str, visibility: Visibility
-) -> tuple[np.ndarray, np.ndarray]:
-    """The visible names holding the word or a word starting with it, and each one's tier (words.tier_of
-    for one query word: the worst kind and the sum of kinds are its kind)."""
-    text = index.text
+def _candidates(index: SearchIndex, table: PrefixTable, word: str, visibility: Visibility) -> Candidates:
+    """The names holding the word or a word starting with it, their slots and their keys: rank group, then
+    popularity (a hidden slot's key is past every shown one)."""
     start, exact_end, stop = table.range_of(word)
-    names = table.names[start:stop]
-    exact = np.arange(start, stop) < exact_end
-    fresh, fresh_exact = _fresh(text, table, word)
-    if fresh:
-        names = np.concatenate([names, np.array(fresh, dtype=np.int64)])
-        exact = np.concatenate([exact, np.array(fresh_exact, dtype=bool)])
-    keep = _shown(index, visibility)[text.name_slot[names]]
-    names, exact = names[keep], exact[keep]
-    whole = exact & (np.frombuffer(text.name_len, dtype=np.int64)[names] == 1)
-    kinds = np.where(exact, EXACT, PREFIX)
-    tiers = ((kinds * SUM_ROOM + kinds) * 2 + whole) * 2 + text.name_title[names]
-    return names, tiers
+    names, slots = table.names[start:stop], table.slots[start:stop]
+    ranked_groups = np.concatenate([table.exact_group[start:exact_end], table.prefix_group[exact_end:stop]])
+    fresh, fresh_groups = _fresh(index.text, table, word)
+    if len(fresh):
+        names = np.concatenate([names, fresh])
+        slots = np.concatenate([slots, index.text.name_slot[fresh]])
+        ranked_groups = np.concatenate([ranked_groups, fresh_groups])
+    keys = ranked_groups.astype(np.int64) * (index.size + 1) + _ranked(index, visibility)[slots]
+    return names, slots, keys
 
 
 def _ordered(keys: np.ndarray, first: int) -> np.ndarray:
@@ -161,14 +187,16 @@ def _ordered(keys: np.ndarray, first: int) -> np.ndarray:
     return ordered
 
 
-def _distinct_slots(index: SearchIndex, names: np.ndarray, order: np.ndarray, limit: int) -> list[int]:
-    """The slots of the names in order, each once (a slot's first name is its best), emptied names skipped."""
-    name_words, name_slot = index.text.name_words, index.text.name_slot
+def _distinct_slots(index: SearchIndex, found: Candidates, order: np.ndarray, limit: int) -> list[int]:
+    """The shown slots in order, each once (a slot's first name is its best), emptied names skipped."""
+    names, slots, keys = found
+    hidden, name_words = HIDDEN * (index.size + 1), index.text.name_words
     picked: dict[int, None] = {}
     for position in order.tolist():
-        number = int(names[position])
-        if name_words[number]:
-            picked.setdefault(int(name_slot[number]), None)
+        if keys[position] >= hidden:
+            break
+        if name_words[int(names[position])]:
+            picked.setdefault(int(slots[position]), None)
             if len(picked) == limit:
                 break
     return list(picked)
@@ -182,11 +210,11 @@ def suggest_slots(index: SearchIndex, text: str, visibility: Visibility, *, limi
     if len(query) != 1 or table is None:
         return None
     with index.lock:
-        names, tiers = _candidates(index, table, query[0], visibility)
-        keys = (TIER_MAX - tiers) * (index.size + 1) + index.rank("popularity")[index.text.name_slot[names]]
+        found = _candidates(index, table, query[0], visibility)
+        keys = found[2]
         first = limit * 8  # names, not titles: a title may have several names with the word
         while True:
-            slots = _distinct_slots(index, names, _ordered(keys, first), limit)
+            slots = _distinct_slots(index, found, _ordered(keys, first), limit)
             if len(slots) == limit:
                 return slots
             if first >= len(keys):
