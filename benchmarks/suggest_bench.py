@@ -2,6 +2,7 @@
 
     python benchmarks/suggest_bench.py --scale synthetic-200k           # results remembered (production)
     python benchmarks/suggest_bench.py --scale synthetic-200k --cold    # SHURABA_SEARCH_CACHE_RESULTS=0
+    python benchmarks/suggest_bench.py --scale synthetic-200k --in-process  # suggest.py against the engine
 
 `shuraba serve` (gunicorn) on a free loopback port against the scale's database; one keep-alive connection
 asks, one request after another, for every prefix of two characters or more of words a reader types: a
@@ -9,12 +10,15 @@ title's distinctive word and its number (drawn from the catalog with a fixed see
 ("synthetic", 200,000 matches at 200k), vocabulary words (netorare, ntr, revenge, childhood) and a word that
 matches nothing. Each prefix is asked `--rounds` times in a shuffled order; with results remembered, the
 first ask of a prefix is the cold one and the rest hit the worker's cache (as a second reader typing the
-same). `GET /healthz` is measured the same way as the floor. Benchmarks report, never fail on a time.
+same). `GET /healthz` is measured the same way as the floor. After the warm-up the bench waits `--settle`
+seconds: each worker's first ask starts building its one-word table in the background (`--in-process`
+times that build), and the steady state is what is measured. Benchmarks report, never fail on a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
@@ -34,6 +38,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--titles", type=int, default=12, help="catalog titles whose words are typed")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cold", action="store_true", help="no results remembered between requests")
+    parser.add_argument(
+        "--settle", type=float, default=20.0, help="seconds after the warm-up for the workers' word tables"
+    )
+    parser.add_argument(
+        "--in-process", action="store_true", help="no server: the one-word path against the engine, in one run"
+    )
     return parser.parse_args()
 
 
@@ -73,9 +83,49 @@ def measure(port: int, texts: list[str], rounds: int) -> tuple[list[float], list
     return first, again, floor, failed
 
 
+def in_process(texts: list[str], rounds: int) -> list[list[Any]]:
+    """Each prefix's titles (six, a visitor) from the one-word path (suggest.py) and from the engine's full
+    text match (what every ask ran before), no result remembered, alternating in one run."""
+    from shuraba.accounts.policies import Viewer, visibility_of  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.engine import engine_search  # noqa: PLC0415
+    from shuraba.search.live import search_index  # noqa: PLC0415
+    from shuraba.search.query import SearchQuery  # noqa: PLC0415
+    from shuraba.search.suggest import suggest_slots, table_build  # noqa: PLC0415
+
+    index, visibility = search_index(), visibility_of(Viewer())
+    started = time.perf_counter()
+    table_build(index)
+    built = time.perf_counter() - started
+    suggest_slots(index, "zz", visibility, limit=6)  # the visible mask made
+    timings: dict[str, list[float]] = {"one-word path (suggest.py)": [], "engine text match (before)": []}
+    answered = 0
+    for _ in range(rounds):
+        for text in texts:
+            started = time.perf_counter()
+            answer = suggest_slots(index, text, visibility, limit=6)
+            timings["one-word path (suggest.py)"].append(time.perf_counter() - started)
+            answered += answer is not None
+            started = time.perf_counter()
+            engine_search(index, SearchQuery.build(q=text, per_page=6), visibility, facets=False)
+            timings["engine text match (before)"].append(time.perf_counter() - started)
+    rows = [[name, len(t), ms(p50_p95(t)[0]), ms(p50_p95(t)[1]), ms(max(t))] for name, t in timings.items()]
+    rows.append(["table build (once per process)", 1, ms(built), ms(built), ms(built)])
+    print(f"{answered} of {len(texts) * rounds} asks answered by the one-word path (the rest: the engine)")
+    return rows
+
+
 def main() -> None:
     args = _arguments()
+    if args.in_process:
+        os.environ["SHURABA_SEARCH_CACHE_RESULTS"] = "0"  # every ask a first ask; derived data kept
     scale_dir = django_setup(args.scale)
+    if args.in_process:
+        texts = prefixes(typed_words(args.titles))
+        rows = in_process(texts, args.rounds)
+        print(f"\n{args.scale}, {len(texts)} prefixes x {args.rounds}, in process\n")
+        print(table(["path", "n", "p50 ms", "p95 ms", "max ms"], rows))
+        results_write(f"suggest-{args.scale}-in-process", {"scale": args.scale, "prefixes": texts, "rows": rows})
+        return
     from bench_http import free_port, server_start, server_stop, warm_up  # noqa: PLC0415 (after django.setup)
 
     texts = prefixes(typed_words(args.titles))
@@ -84,6 +134,7 @@ def main() -> None:
     server = server_start(scale_dir, port, args.workers, log, cold=args.cold)
     try:
         warm = warm_up(port, ["/api/v1/search/suggest?q=zz"] * (args.workers * 4), args.workers)
+        time.sleep(args.settle)  # each worker's first ask starts its word table (suggest.py) in the background
         first, again, floor, failed = measure(port, texts, args.rounds)
     finally:
         server_stop(server)

@@ -14,6 +14,7 @@ from shuraba.search.live import search_index
 from shuraba.search.params import Params, query_from_params
 from shuraba.search.query import SPOILER_DIMENSIONS, SearchQuery
 from shuraba.search.storage import SearchIndex
+from shuraba.search.suggest import suggest_slots
 from shuraba.search.syntax import Reading, query_read, query_text
 from shuraba.search.vocab import Name, vocabulary_at
 
@@ -118,9 +119,14 @@ def title_suggest(*, visibility: Visibility, text: str, limit: int = SUGGESTED) 
     """What the search box offers as one types: the titles the engine finds for the text through the viewer's
     visibility (age gate and avoid rules, as every search), and the tags and values whose names start with it."""
     index = search_index()
-    query = SearchQuery.build(q=" ".join(text.split()), per_page=limit)
-    result = engine_search(index, query, visibility, facets=False)
-    titles = tuple(tuple(card[i] for i in _SUGGEST_FIELDS) for card in result.cards if card is not None)
+    slots = suggest_slots(index, text, visibility, limit=limit)  # one word: its prefix range, as the engine ranks
+    if slots is not None:
+        cards = [index.cards.cards[slot] for slot in slots]
+    else:
+        cards = engine_search(
+            index, SearchQuery.build(q=" ".join(text.split()), per_page=limit), visibility, facets=False
+        ).cards
+    titles = tuple(tuple(card[i] for i in _SUGGEST_FIELDS) for card in cards if card is not None)
     terms = vocabulary_at(index.vocabulary_version).names_starting(text, limit=limit)
     return Suggestions(titles=titles, terms=tuple(terms))
 
