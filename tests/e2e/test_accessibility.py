@@ -36,9 +36,9 @@ SPOTLESS = {"/", "/titles/vermilion-thread/", "/guide/", "/guide/the-formula/"}
 READER = "axe-reader"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def reader_state(chromium: Browser, live_site: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A signed-in reader's cookies, made once for the session."""
+    """A signed-in reader's cookies, made once for the module (as the browser is)."""
     path = tmp_path_factory.mktemp("axe") / "reader.json"
     context = chromium.new_context(base_url=live_site)
     try:

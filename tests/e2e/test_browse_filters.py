@@ -125,7 +125,9 @@ def test_the_phone_shows_n_results_and_takes_the_reader_to_them(chromium: Browse
     try:
         page = context.new_page()
         page.goto("/browse/")
-        expect(page.locator("#filters")).to_be_hidden()  # folded behind "Filters"
+        expect(page.locator("#filters .filters-title")).to_be_hidden()  # folded behind "Filters"
+        expect(page.locator("#group-subgenre")).to_be_hidden()
+        expect(page.locator("#query")).to_be_visible()  # the search box stays out of the fold
         page.click("#filters-toggle")
         page.locator("#group-depth > summary").click()
         page.get_by_label("Include Psychological", exact=True).check()
@@ -136,7 +138,8 @@ def test_the_phone_shows_n_results_and_takes_the_reader_to_them(chromium: Browse
         expect(button).to_have_text(f"Show {_api_total(page)} results")
         assert int(page.locator("#show-total").inner_text()) == _total(page)
         button.click()
-        expect(page.locator("#filters")).to_be_hidden()
+        expect(page.locator("#group-depth")).to_be_hidden()  # folded again, the search box still there
+        expect(page.locator("#query")).to_be_visible()
         expect(page.locator("#results")).to_be_focused()
         expect(page.locator("#results-count")).to_be_in_viewport()
     finally:
