@@ -82,15 +82,15 @@ def _rules_hidden(
     return len(hidden), tuple(counts)
 
 
-def tag_counts(index: SearchIndex, result: BitMap, visibility: Visibility) -> dict[str, int]:
-    """Every shown tag among `result` (a subset of the visible set) at any relevance. Count by bincount
-    over the smaller of the result and its complement within the visible set; only
+def tag_counts(index: SearchIndex, result: BitMap, visibility: Visibility, minimum: int = 0) -> dict[str, int]:
+    """Every shown tag among `result` (a subset of the visible set) at a relevance of `minimum` or more.
+    Count by bincount over the smaller of the result and its complement within the visible set; only
     the assignments at spoiler levels the visibility shows."""
     visible = visible_slots(index, visibility)
     if len(result) * 2 <= len(visible):
-        codes = index.tag_code_counts(result)
+        codes = index.tag_code_counts(result, minimum)
     else:
-        codes = _visible_tag_codes(index, visibility) - index.tag_code_counts(visible - result)
+        codes = _visible_tag_codes(index, visibility, minimum) - index.tag_code_counts(visible - result, minimum)
     shown = [code for code, level in enumerate(SPOILER_LEVELS) if visibility.assignment_shown(level)]
     counts = codes[shown[0] :: LEVELS]
     for code in shown[1:]:
@@ -100,20 +100,22 @@ def tag_counts(index: SearchIndex, result: BitMap, visibility: Visibility) -> di
     return dict(zip((slugs[n] for n in numbers.tolist()), counts[numbers].tolist(), strict=True))
 
 
-def _visible_tag_codes(index: SearchIndex, visibility: Visibility) -> np.ndarray:
-    """Tag code counts over the visible set, once per visibility. With rules that hide fewer titles than
-    they leave, the counts without the rules (one entry for every rule set) minus the hidden titles' counts:
-    the first search after a rule change then counts what the rules hide, not the whole catalog again."""
+def _visible_tag_codes(index: SearchIndex, visibility: Visibility, minimum: int) -> np.ndarray:
+    """Tag code counts over the visible set at a relevance threshold, once per visibility and threshold.
+    With rules that hide fewer titles than they leave, the counts without the rules (one entry for every
+    rule set) minus the hidden titles' counts: the first search after a rule change then counts what the
+    rules hide, not the whole catalog again."""
 
     def compute() -> np.ndarray:
         visible = visible_slots(index, visibility)
         hidden = _rating_slots(index, visibility) & _rule_slots(index, visibility) if visibility.rules else None
         if hidden is None or len(hidden) >= len(visible):
-            return index.tag_code_counts(visible)
-        counts: np.ndarray = _visible_tag_codes(index, rules_waived(visibility)) - index.tag_code_counts(hidden)
+            return index.tag_code_counts(visible, minimum)
+        waived = _visible_tag_codes(index, rules_waived(visibility), minimum)
+        counts: np.ndarray = waived - index.tag_code_counts(hidden, minimum)
         return counts
 
-    return index.cached(cache_key("tag-codes", visibility=visibility), compute)  # type: ignore[no-any-return]
+    return index.cached(cache_key("tag-codes", minimum, visibility=visibility), compute)  # type: ignore[no-any-return]
 
 
 def _top(keys: np.ndarray, start: int, stop: int) -> np.ndarray:

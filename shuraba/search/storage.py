@@ -82,12 +82,14 @@ class SearchIndex:
         self.titles: list[str] = []
         self.cards = CardStore()
         self.columns = {name: np.full(0, MISSING, dtype=np.int64) for name in COLUMNS}
-        # Per slot, its tags as codes (tag number * LEVELS + spoiler level) for counting facets by bincount.
+        # Per slot, its tags as codes (tag number * LEVELS + spoiler level) for counting facets by bincount,
+        # and beside each code its assignment's relevance (a count at a threshold masks the codes below it).
         self.tag_number: dict[str, int] = {}
         self.tag_slugs: list[str] = []
         self.slot_tags = np.full((0, TAG_WIDTH), NO_TAG, dtype=np.int16)
+        self.slot_relevance = np.zeros((0, TAG_WIDTH), dtype=np.uint8)  # relevance is 0..100
         self.dense_codes = NO_TAG  # codes below this fit the dense rows (a test lowers it)
-        self.overflow: dict[int, list[int]] = {}
+        self.overflow: dict[int, list[tuple[int, int]]] = {}  # slot -> (code, relevance)
         self.overflow_slots = BitMap()
         self._cache = Cache(settings.SEARCH_CACHE_BYTES, results=settings.SEARCH_CACHE_RESULTS)
 
@@ -103,6 +105,7 @@ class SearchIndex:
             self.columns[name] = np.concatenate([column, np.full(grown - current, MISSING, dtype=np.int64)])
         padding = np.full((grown - current, TAG_WIDTH), NO_TAG, dtype=np.int16)
         self.slot_tags = np.concatenate([self.slot_tags, padding])
+        self.slot_relevance = np.concatenate([self.slot_relevance, np.zeros(padding.shape, dtype=np.uint8)])
 
     def slot_for(self, pk: int) -> int:
         """A title's slot, a new one for a title the index has not seen."""
@@ -145,16 +148,19 @@ class SearchIndex:
     def severity_add(self, slug: str, severity: str, slots: Any) -> None:
         self.severities[(slug, severity)].update(slots)
 
-    def tag_codes_put(self, slots: np.ndarray, codes: np.ndarray) -> None:
-        """Each slot's tag codes: the first TAG_WIDTH dense ones in its row, the rest in the overflow."""
+    def tag_codes_put(self, slots: np.ndarray, codes: np.ndarray, relevance: np.ndarray) -> None:
+        """Each slot's tag codes and their relevance: the first TAG_WIDTH dense ones in its row, the rest in
+        the overflow."""
         order = np.argsort(slots, kind="stable")
-        slots, codes = slots[order], codes[order]
+        slots, codes, relevance = slots[order], codes[order], relevance[order]
         starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
         position = np.arange(len(slots)) - np.repeat(starts, np.diff(np.r_[starts, len(slots)]))
         fits = (position < TAG_WIDTH) & (codes < self.dense_codes)
         self.slot_tags[slots[fits], position[fits]] = codes[fits]
-        for slot, code in zip(slots[~fits].tolist(), codes[~fits].tolist(), strict=True):
-            self.overflow.setdefault(slot, []).append(code)
+        self.slot_relevance[slots[fits], position[fits]] = relevance[fits]
+        rest = zip(slots[~fits].tolist(), codes[~fits].tolist(), relevance[~fits].tolist(), strict=True)
+        for slot, code, level in rest:
+            self.overflow.setdefault(slot, []).append((code, level))
             self.overflow_slots.add(slot)
 
     def rows_add(self, rows: Iterable[TitleRow], *, fresh: bool = False) -> None:
@@ -231,6 +237,7 @@ class SearchIndex:
         self.names[slot] = ()
         self.cards.put(slot, None)
         self.slot_tags[slot] = NO_TAG
+        self.slot_relevance[slot] = 0
         self.overflow.pop(slot, None)
         self.overflow_slots.discard(slot)
         self.live.discard(slot)
@@ -275,15 +282,17 @@ class SearchIndex:
         self.columns["pk"][slot] = row.pk
 
     def _gather_tags(self, row: TitleRow, slot: int, pending: dict[tuple[Any, ...], list[int]]) -> None:
-        codes = []
+        codes, relevances = [], []
         for slug, relevance, level, severity in row.tags:
             pending["tag", slug, level].append(slot)
             pending["relevance", slug, relevance].append(slot)
             if severity:
                 pending["severity", slug, severity].append(slot)
             codes.append(self.tag_code(slug, level))
+            relevances.append(relevance)
         if codes:
-            self.tag_codes_put(np.full(len(codes), slot, dtype=np.int64), np.array(codes, dtype=np.int64))
+            slots = np.full(len(codes), slot, dtype=np.int64)
+            self.tag_codes_put(slots, np.array(codes, dtype=np.int64), np.array(relevances, dtype=np.int64))
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -299,12 +308,18 @@ class SearchIndex:
         """Slots of `within` whose names match the query text, ascending, and their tiers (words.py)."""
         return self.text.match(text, within)
 
-    def tag_code_counts(self, members: BitMap) -> np.ndarray:
-        """How often each tag code occurs among the given slots (index: tag number * LEVELS + level)."""
+    def tag_code_counts(self, members: BitMap, minimum: int = 0) -> np.ndarray:
+        """How often each tag code occurs among the given slots (index: tag number * LEVELS + level), counting
+        only assignments at a relevance of `minimum` or more: one bincount for every tag at once."""
         size = LEVELS * len(self.tag_slugs)
-        dense = np.bincount(self.slot_tags[slots_array(members)].ravel(), minlength=NO_TAG + 1)[:NO_TAG]
+        rows = slots_array(members)
+        codes = self.slot_tags[rows]
+        if minimum > 0:
+            codes = codes[self.slot_relevance[rows] >= minimum]
+        dense = np.bincount(codes.ravel(), minlength=NO_TAG + 1)[:NO_TAG]
         counts: np.ndarray = dense[:size] if size <= NO_TAG else np.append(dense, np.zeros(size - NO_TAG, dense.dtype))
-        extra = [code for slot in members & self.overflow_slots for code in self.overflow[slot]]
+        overflow = members & self.overflow_slots
+        extra = [code for slot in overflow for code, relevance in self.overflow[slot] if relevance >= minimum]
         if extra:
             counts += np.bincount(np.array(extra, dtype=np.int64), minlength=size)[:size]
         return counts
