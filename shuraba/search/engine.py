@@ -146,16 +146,39 @@ def _relevance_keys(
     return keys
 
 
+def _page_in_order(index: SearchIndex, sort: str, slots: np.ndarray, start: int, stop: int) -> np.ndarray | None:
+    """The page of a large result in a sort's global order: walk the catalog's order and keep the result's
+    members, until the page is full (a few times `stop` / share of the catalog, never a sort of the result).
+    None where that would read more than a quarter of the catalog (a small result, a deep page)."""
+    size = index.size
+    reach = stop * size // max(1, len(slots)) * 3 // 2 + 64
+    if reach > size // 4:
+        return None
+    member = np.zeros(size, dtype=bool)
+    member[slots] = True
+    order = index.order(sort)
+    while True:
+        head = order[:reach]
+        hits = head[member[head]]
+        if len(hits) >= stop or reach >= size:
+            page: np.ndarray = hits[start:stop]
+            return page
+        reach = min(size, reach * 2)
+
+
 def _page(
     index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None, visibility: Visibility
 ) -> np.ndarray:
-    keys = (
-        _relevance_keys(index, query, slots, text, visibility)
-        if query.sort == "relevance"
-        else index.rank(query.sort)[slots]
-    )
-    page: np.ndarray = slots[_top(keys, query.offset, query.offset + query.per_page)]
-    return page
+    start, stop = query.offset, query.offset + query.per_page
+    weighed = query.sort == "relevance" and (query.include_tags or text is not None)
+    sort = "popularity" if query.sort == "relevance" else query.sort  # relevance without text or tags
+    if not weighed:  # an order of the catalog's own
+        page = _page_in_order(index, sort, slots, start, stop)
+        if page is not None:
+            return page
+    keys = _relevance_keys(index, query, slots, text, visibility) if weighed else index.rank(sort)[slots]
+    ordered: np.ndarray = slots[_top(keys, start, stop)]
+    return ordered
 
 
 def _filtered(

@@ -312,10 +312,7 @@ class SearchIndex:
         """How often each tag code occurs among the given slots (index: tag number * LEVELS + level), counting
         only assignments at a relevance of `minimum` or more: one bincount for every tag at once."""
         size = LEVELS * len(self.tag_slugs)
-        rows = slots_array(members)
-        codes = self.slot_tags[rows]
-        if minimum > 0:
-            codes = codes[self.slot_relevance[rows] >= minimum]
+        codes = self._tag_rows_at(minimum)[slots_array(members)]
         dense = np.bincount(codes.ravel(), minlength=NO_TAG + 1)[:NO_TAG]
         counts: np.ndarray = dense[:size] if size <= NO_TAG else np.append(dense, np.zeros(size - NO_TAG, dense.dtype))
         overflow = members & self.overflow_slots
@@ -323,6 +320,19 @@ class SearchIndex:
         if extra:
             counts += np.bincount(np.array(extra, dtype=np.int64), minlength=size)[:size]
         return counts
+
+    def _tag_rows_at(self, minimum: int) -> np.ndarray:
+        """The dense tag rows with every code below a relevance threshold blanked (NO_TAG), made once per
+        threshold: a count at a threshold then reads as few bytes as one at any relevance."""
+        if minimum <= 0:
+            return self.slot_tags
+
+        def compute() -> np.ndarray:
+            rows: np.ndarray = np.where(self.slot_relevance >= minimum, self.slot_tags, np.int16(NO_TAG))
+            return rows
+
+        rows: np.ndarray = self.cached(cache_key("tag-rows-at", minimum), compute)
+        return rows
 
     def tag_at_least(self, slug: str, minimum: int) -> BitMap:
         """Slots with any assignment of the tag at this relevance or more (spoiler or not)."""
@@ -357,6 +367,18 @@ class SearchIndex:
 
         column: np.ndarray = self.cached(cache_key("relevance", slug, visibility=visibility), compute)
         return column
+
+    def order(self, sort: str) -> np.ndarray:
+        """Every slot in the order of a sort (the inverse of `rank`)."""
+
+        def compute() -> np.ndarray:
+            ranks = self.rank(sort)
+            order = np.empty(len(ranks), dtype=np.int64)
+            order[ranks] = np.arange(len(ranks), dtype=np.int64)
+            return order
+
+        order: np.ndarray = self.cached(cache_key("order", sort), compute)
+        return order
 
     def rank(self, sort: str) -> np.ndarray:
         """Each slot's position in the whole catalog for a sort; every order ends on the pk."""
