@@ -2,10 +2,10 @@
 mix_bench.py only, so that one run times the engine and its previous self on the same index, case by case.
 
 `previous_engine()` swaps them in for the length of a `with` block (the benchmark is single-threaded and
-holds the index's lock): the tag counts at a relevance threshold by one intersection per tag, and the
-word index's match of a query word by a scan of every word joined (substrings), typos by shape bucket,
-and a `maximum.at` of each name's tier onto its slot. Not the product's code: nothing here is imported
-by `shuraba/`.
+holds the index's lock): the tag counts at a relevance threshold by one intersection per tag; the word
+index's match (every kind's words posted, substrings by a scan of every word joined as one string); the
+text match's bitmap built from a list; every page by a top-k selection over the result. Not the
+product's code: nothing in `shuraba/` imports it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from pyroaring import BitMap
 
-from shuraba.search import facets, words
+from shuraba.search import engine, facets, textscan, words
 from shuraba.search.cache import cache_key
 from shuraba.search.filters import tag_filter
 from shuraba.search.query import SearchQuery
@@ -137,12 +137,31 @@ def previous_prepare(index: Any) -> None:
     _containing(text, "\n\n")  # joins every word once
 
 
+def _page(index: Any, query: Any, slots: np.ndarray, text: Any, visibility: Any) -> np.ndarray:
+    """engine._page at 86abadd: every page by a top-k selection over the result's keys."""
+    keys = (
+        engine._relevance_keys(index, query, slots, text, visibility)
+        if query.sort == "relevance"
+        else index.rank(query.sort)[slots]
+    )
+    page: np.ndarray = slots[engine._top(keys, query.offset, query.offset + query.per_page)]
+    return page
+
+
+def _of_arrays(cls: Any, slots: np.ndarray, tiers: np.ndarray) -> Any:
+    """TextMatch.of_arrays at 86abadd: the bitmap from a list of ints."""
+    return cls(BitMap(slots.tolist()), slots, tiers)
+
+
 @contextlib.contextmanager
 def previous_engine() -> Iterator[None]:
     """The previous hot parts in place of the current ones, for the block."""
-    saved = facets._tags_at, words.WordIndex.match
-    facets._tags_at, words.WordIndex.match = _tags_at, _match  # type: ignore[assignment,method-assign]
+    match = textscan.TextMatch.__dict__["of_arrays"]
+    saved = facets._tags_at, words.WordIndex.match, engine._page
+    facets._tags_at, words.WordIndex.match, engine._page = _tags_at, _match, _page  # type: ignore[assignment,method-assign]
+    textscan.TextMatch.of_arrays = classmethod(_of_arrays)  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        facets._tags_at, words.WordIndex.match = saved  # type: ignore[method-assign]
+        facets._tags_at, words.WordIndex.match, engine._page = saved  # type: ignore[method-assign]
+        textscan.TextMatch.of_arrays = match  # type: ignore[method-assign]
