@@ -2,7 +2,8 @@
 mix_bench.py only, so that one run times the engine and its previous self on the same index, case by case.
 
 `previous_engine()` swaps them in for the length of a `with` block (the benchmark is single-threaded and
-holds the index's lock): the tag counts at a relevance threshold by one intersection per tag; the word
+holds the index's lock): the tag counts by a bincount of every row, and at a relevance threshold by one
+intersection per tag for the candidates; the word
 index's match (every kind's words posted, substrings by a scan of every word joined as one string); the
 text match's bitmap built from a list; every page by a top-k selection over the result. Not the
 product's code: nothing in `shuraba/` imports it.
@@ -17,17 +18,39 @@ from typing import Any
 import numpy as np
 from pyroaring import BitMap
 
+from shuraba.accounts.policies import SPOILER_LEVELS
 from shuraba.search import engine, facets, textscan, words
 from shuraba.search.cache import cache_key
 from shuraba.search.filters import tag_filter
 from shuraba.search.query import SearchQuery
+from shuraba.search.storage import LEVELS
 from shuraba.search.words import EXACT, SUM_ROOM, query_words
+
+
+def _tag_counts(index: Any, result: BitMap, visibility: Any, minimum: int = 0) -> dict[str, int]:
+    """engine.tag_counts at 86abadd (any relevance): a bincount of the smaller of the result and its
+    complement within the visible set, whatever its size."""
+    visible = engine.visible_slots(index, visibility)
+    if len(result) * 2 <= len(visible):
+        codes = index.tag_code_counts(result)
+    else:
+        every = index.cached(
+            cache_key("previous-tag-codes", visibility=visibility), lambda: index.tag_code_counts(visible)
+        )
+        codes = every - index.tag_code_counts(visible - result)
+    shown = [code for code, level in enumerate(SPOILER_LEVELS) if visibility.assignment_shown(level)]
+    counts = codes[shown[0] :: LEVELS]
+    for code in shown[1:]:
+        counts = counts + codes[code::LEVELS]
+    numbers = np.flatnonzero(counts)
+    slugs = index.tag_slugs
+    return dict(zip((slugs[n] for n in numbers.tolist()), counts[numbers].tolist(), strict=True))
 
 
 def _tags_at(index: Any, members: BitMap, visibility: Any, minimum: int, tags: Any) -> dict[str, int]:
     """facets._tags_at at 86abadd: any-relevance codes name the candidates, each is intersected with its
     bitmap at the threshold."""
-    found = tags(index, members, visibility, 0)
+    found = _tag_counts(index, members, visibility)
     if minimum <= 0:
         return dict(found)
     at = SearchQuery(min_relevance=minimum)
@@ -157,11 +180,11 @@ def _of_arrays(cls: Any, slots: np.ndarray, tiers: np.ndarray) -> Any:
 def previous_engine() -> Iterator[None]:
     """The previous hot parts in place of the current ones, for the block."""
     match = textscan.TextMatch.__dict__["of_arrays"]
-    saved = facets._tags_at, words.WordIndex.match, engine._page
-    facets._tags_at, words.WordIndex.match, engine._page = _tags_at, _match, _page  # type: ignore[assignment,method-assign]
+    saved = facets._tags_at, words.WordIndex.match, engine._page, engine.tag_counts
+    facets._tags_at, words.WordIndex.match, engine._page, engine.tag_counts = _tags_at, _match, _page, _tag_counts  # type: ignore[assignment,method-assign]
     textscan.TextMatch.of_arrays = classmethod(_of_arrays)  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        facets._tags_at, words.WordIndex.match, engine._page = saved  # type: ignore[method-assign]
+        facets._tags_at, words.WordIndex.match, engine._page, engine.tag_counts = saved  # type: ignore[method-assign]
         textscan.TextMatch.of_arrays = match  # type: ignore[method-assign]
