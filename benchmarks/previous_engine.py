@@ -83,13 +83,25 @@ def _containing(self: Any, needle: str) -> list[int]:
     return owners
 
 
+def _split(self: Any, query: str) -> BitMap:
+    """WordIndex._split at 86abadd: every split compound read name by name."""
+    found = BitMap()
+    for cut in range(1, len(query)):
+        a, b = self.word_id.get(query[:cut]), self.word_id.get(query[cut:])
+        if a is not None and b is not None:
+            both = self.postings[a] & self.postings[b]
+            if both:
+                found |= self._adjacent(np.array(both.to_array(), dtype=np.int64), a, b)
+    return found
+
+
 def _levels(self: Any, query: Any, i: int) -> dict[int, BitMap]:
     """WordIndex.levels at 86abadd: every kind looked up anew for every query word."""
     q, last = query[i], i == len(query) - 1
     return {
         words.EXACT: self._posted([q]),
         words.PREFIX: self._posted(self._prefixed(q)) if last else BitMap(),
-        words.COMPOUND: self._split(q) | self._posted(words._joins(query, i)),
+        words.COMPOUND: _split(self, q) | self._posted(words._joins(query, i)),
         words.FOLDED: self._posted(self.words[n] for n in self.folded.get(words.long_vowels_fold(q), ())),
         words.TYPO: self._posted(_typos(self, q)),
         words.SUBSTRING: self._posted(self.words[n] for n in _containing(self, q))

@@ -42,6 +42,7 @@ MAX_WORDS = 10  # a longer query counts its first ten words (the sums stay below
 SUM_ROOM = 64
 SUBSTRING_FROM = 4
 TIER_MAX = ((EXACT * SUM_ROOM + SUM_ROOM - 1) * 2 + 1) * 2 + 1  # every tier is below this
+SCAN_SHARE = 16  # a split compound posted by more than 1/16 of the names is found by one pass over all words
 RESORT_AFTER = 2048  # new words kept unsorted before the prefix list is merged again
 
 # Scripts written without spaces between words: CJK ideographs, kana, Thai, Lao, Khmer, Myanmar.
@@ -229,12 +230,25 @@ class WordIndex:
             a, b = self.word_id.get(query[:cut]), self.word_id.get(query[cut:])
             if a is not None and b is not None:
                 both = self.postings[a] & self.postings[b]
-                if both:
+                if len(both) * SCAN_SHARE > len(self.name_len):  # many names: one pass over every word
+                    found |= self._adjacent_anywhere(a, b) & both
+                elif both:
                     found |= self._adjacent(np.array(both.to_array(), dtype=np.int64), a, b)
         return found
 
+    def _adjacent_anywhere(self, a: int, b: int) -> BitMap:
+        """Every name where word a is followed by word b, from one comparison over all names' words (a
+        removed name's words stay in `flat`: the caller keeps only the names still posting both)."""
+        flat = np.frombuffer(self.flat, dtype=np.int64)
+        at = np.flatnonzero(flat[:-1] == a)
+        at = at[flat[at + 1] == b]
+        starts = np.frombuffer(self.name_start, dtype=np.int64)
+        names = np.searchsorted(starts, at, side="right") - 1
+        inside = at + 1 < starts[names] + np.frombuffer(self.name_len, dtype=np.int64)[names]
+        return bitmap_of(names[inside])
+
     def _adjacent(self, numbers: np.ndarray, a: int, b: int) -> BitMap:
-        """Those of the names where word a is followed by word b."""
+        """Those of the names where word a is followed by word b (read name by name)."""
         flat = np.frombuffer(self.flat, dtype=np.int64)
         starts = np.frombuffer(self.name_start, dtype=np.int64)[numbers]
         lengths = np.frombuffer(self.name_len, dtype=np.int64)[numbers] - 1  # each word but the last
