@@ -130,7 +130,7 @@ def _tag_rows(
     warned = np.flatnonzero(severity > 0)
     for combined, positions in _groups(tag_ids[warned] * 8 + severity[warned]):
         index.severity_add(vocab.slug[combined // 8], SEVERITIES[combined % 8 - 1], slots[warned][positions])
-    index.tag_codes_put(slots, vocab.number[tag_ids] * LEVELS + level)
+    index.tag_codes_put(slots, vocab.number[tag_ids] * LEVELS + level, relevance)
     _card_tags(rows, titles=titles, tag_ids=tag_ids, relevance=relevance, level=level, vocab=vocab)
 
 

@@ -17,7 +17,7 @@ from pyroaring import BitMap
 from shuraba.accounts.policies import SPOILER_LEVELS, Visibility, rules_waived
 from shuraba.search.cache import cache_key
 from shuraba.search.facets import facets_count
-from shuraba.search.filters import query_filters, query_text_filter
+from shuraba.search.filters import TagHas, query_filters, query_text_filter
 from shuraba.search.query import SearchQuery
 from shuraba.search.storage import LEVELS, SearchIndex, bitmaps_union, slots_array
 from shuraba.search.textscan import TextMatch
@@ -82,38 +82,61 @@ def _rules_hidden(
     return len(hidden), tuple(counts)
 
 
-def tag_counts(index: SearchIndex, result: BitMap, visibility: Visibility) -> dict[str, int]:
-    """Every shown tag among `result` (a subset of the visible set) at any relevance. Count by bincount
-    over the smaller of the result and its complement within the visible set; only
-    the assignments at spoiler levels the visibility shows."""
+def tag_counts(index: SearchIndex, result: BitMap, visibility: Visibility, minimum: int = 0) -> dict[str, int]:
+    """Every shown tag among `result` (a subset of the visible set) at a relevance of `minimum` or more,
+    counted over the smaller of the result and its complement within the visible set; only the
+    assignments at spoiler levels the visibility shows."""
     visible = visible_slots(index, visibility)
     if len(result) * 2 <= len(visible):
-        codes = index.tag_code_counts(result)
+        counts = _tag_numbers(index, result, visibility, minimum)
     else:
-        codes = _visible_tag_codes(index, visibility) - index.tag_code_counts(visible - result)
-    shown = [code for code, level in enumerate(SPOILER_LEVELS) if visibility.assignment_shown(level)]
-    counts = codes[shown[0] :: LEVELS]
-    for code in shown[1:]:
-        counts = counts + codes[code::LEVELS]
+        counts = _visible_tag_numbers(index, visibility, minimum) - _tag_numbers(
+            index, visible - result, visibility, minimum
+        )
     numbers = np.flatnonzero(counts)
     slugs = index.tag_slugs
     return dict(zip((slugs[n] for n in numbers.tolist()), counts[numbers].tolist(), strict=True))
 
 
-def _visible_tag_codes(index: SearchIndex, visibility: Visibility) -> np.ndarray:
-    """Tag code counts over the visible set, once per visibility. With rules that hide fewer titles than
-    they leave, the counts without the rules (one entry for every rule set) minus the hidden titles' counts:
-    the first search after a rule change then counts what the rules hide, not the whole catalog again."""
+def _tag_numbers(index: SearchIndex, members: BitMap, visibility: Visibility, minimum: int) -> np.ndarray:
+    """Per tag number, its shown assignments at the threshold among the members: a bincount of the members'
+    tag rows (a cost that grows with the members), or past TAG_SCAN_PER_TAG members a tag, one intersection
+    per tag with its shown bitmap at the threshold (a cost that grows with the tags)."""
+    if len(members) >= index.tag_scan_per_tag * len(index.tag_slugs):
+        bitmaps = _shown_tag_bitmaps(index, visibility, minimum)
+        return np.fromiter(map(members.intersection_cardinality, bitmaps), dtype=np.int64, count=len(bitmaps))
+    codes = index.tag_code_counts(members, minimum)
+    shown = [code for code, level in enumerate(SPOILER_LEVELS) if visibility.assignment_shown(level)]
+    counts: np.ndarray = codes[shown[0] :: LEVELS]
+    for code in shown[1:]:
+        counts = counts + codes[code::LEVELS]
+    return counts
+
+
+def _shown_tag_bitmaps(index: SearchIndex, visibility: Visibility, minimum: int) -> list[BitMap]:
+    """Every tag's titles as the visibility shows them at a relevance threshold, in tag-number order."""
+    return index.cached(  # type: ignore[no-any-return]
+        cache_key("tags-shown-at", minimum, visibility=visibility),
+        lambda: [TagHas(slug, minimum).bitmap(index, visibility) for slug in index.tag_slugs],
+    )
+
+
+def _visible_tag_numbers(index: SearchIndex, visibility: Visibility, minimum: int) -> np.ndarray:
+    """Per tag number, its count over the visible set at a relevance threshold, once per visibility and
+    threshold. With rules that hide fewer titles than they leave, the counts without the rules (one entry
+    for every rule set) minus the hidden titles' counts: the first search after a rule change then counts
+    what the rules hide, not the whole catalog again."""
 
     def compute() -> np.ndarray:
         visible = visible_slots(index, visibility)
         hidden = _rating_slots(index, visibility) & _rule_slots(index, visibility) if visibility.rules else None
         if hidden is None or len(hidden) >= len(visible):
-            return index.tag_code_counts(visible)
-        counts: np.ndarray = _visible_tag_codes(index, rules_waived(visibility)) - index.tag_code_counts(hidden)
+            return _tag_numbers(index, visible, visibility, minimum)
+        waived = _visible_tag_numbers(index, rules_waived(visibility), minimum)
+        counts: np.ndarray = waived - _tag_numbers(index, hidden, visibility, minimum)
         return counts
 
-    return index.cached(cache_key("tag-codes", visibility=visibility), compute)  # type: ignore[no-any-return]
+    return index.cached(cache_key("tag-numbers", minimum, visibility=visibility), compute)  # type: ignore[no-any-return]
 
 
 def _top(keys: np.ndarray, start: int, stop: int) -> np.ndarray:
@@ -144,16 +167,39 @@ def _relevance_keys(
     return keys
 
 
+def _page_in_order(index: SearchIndex, sort: str, slots: np.ndarray, start: int, stop: int) -> np.ndarray | None:
+    """The page of a large result in a sort's global order: walk the catalog's order and keep the result's
+    members, until the page is full (a few times `stop` / share of the catalog, never a sort of the result).
+    None where that would read more than a quarter of the catalog (a small result, a deep page)."""
+    size = index.size
+    reach = stop * size // max(1, len(slots)) * 3 // 2 + 64
+    if reach > size // 4:
+        return None
+    member = np.zeros(size, dtype=bool)
+    member[slots] = True
+    order = index.order(sort)
+    while True:
+        head = order[:reach]
+        hits = head[member[head]]
+        if len(hits) >= stop or reach >= size:
+            page: np.ndarray = hits[start:stop]
+            return page
+        reach = min(size, reach * 2)
+
+
 def _page(
     index: SearchIndex, query: SearchQuery, slots: np.ndarray, text: TextMatch | None, visibility: Visibility
 ) -> np.ndarray:
-    keys = (
-        _relevance_keys(index, query, slots, text, visibility)
-        if query.sort == "relevance"
-        else index.rank(query.sort)[slots]
-    )
-    page: np.ndarray = slots[_top(keys, query.offset, query.offset + query.per_page)]
-    return page
+    start, stop = query.offset, query.offset + query.per_page
+    weighed = query.sort == "relevance" and (query.include_tags or text is not None)
+    sort = "popularity" if query.sort == "relevance" else query.sort  # relevance without text or tags
+    if not weighed:  # an order of the catalog's own
+        page = _page_in_order(index, sort, slots, start, stop)
+        if page is not None:
+            return page
+    keys = _relevance_keys(index, query, slots, text, visibility) if weighed else index.rank(sort)[slots]
+    ordered: np.ndarray = slots[_top(keys, start, stop)]
+    return ordered
 
 
 def _filtered(

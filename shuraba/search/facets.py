@@ -27,7 +27,7 @@ from shuraba.search.storage import SearchIndex
 
 Counts = dict[str, dict[str, int]]
 Others = Callable[[SearchQuery], BitMap]  # a query's matches (the engine's cached `_matches`)
-TagCounter = Callable[[SearchIndex, BitMap, Visibility], dict[str, int]]  # tags at any relevance
+TagCounter = Callable[[SearchIndex, BitMap, Visibility, int], dict[str, int]]  # tags at a relevance threshold
 
 
 def disjunctive(query: SearchQuery, dimension: str) -> bool:
@@ -127,20 +127,6 @@ def tag_bitmap(index: SearchIndex, query: SearchQuery, slug: str, visibility: Vi
 def _tags_at(
     index: SearchIndex, members: BitMap, visibility: Visibility, minimum: int, tags: TagCounter
 ) -> dict[str, int]:
-    """The shown tags among `members` at a relevance threshold: the tag-code count (any relevance) names
-    the candidates; above 0 each is counted against its bitmap at the threshold (all of them kept in one
-    entry per threshold and visibility: one cache lookup per count, not one per tag)."""
-    found = tags(index, members, visibility)
-    if minimum <= 0:
-        return found
-    at = SearchQuery(min_relevance=minimum)
-    bitmaps: dict[str, BitMap] = index.cached(
-        cache_key("tags-shown-min", minimum, visibility=visibility),
-        lambda: {slug: tag_filter(at, slug).bitmap(index, visibility) for slug in index.tag_slugs},
-    )
-    counts = {}
-    for slug in found:
-        count = members.intersection_cardinality(bitmaps[slug])
-        if count:
-            counts[slug] = count
-    return counts
+    """The shown tags among `members` at a relevance threshold: one tag-code count (a bincount over the
+    members' tag rows, the assignments below the threshold masked out) for every tag at once."""
+    return tags(index, members, visibility, minimum)

@@ -21,6 +21,7 @@ from shuraba.accounts.policies import Visibility, assignments_shown_q
 from shuraba.catalog.length import length_q
 from shuraba.catalog.models import AltTitle, Credit, Title, TitleAxisValue, TitleTag
 from shuraba.importers.models import ClassificationSuggestion, SuggestionStatus
+from shuraba.search.bitmaps import bitmap_of
 from shuraba.search.cache import cache_key
 from shuraba.search.normalize import text_words
 from shuraba.search.query import PROFILE_DIMENSIONS, RANGE_AXES, Range, SearchQuery
@@ -194,7 +195,7 @@ def _popularity(index: SearchIndex, r: Range) -> BitMap:
         slots = slots_array(index.numbers.get(("popularity-bucket", bucket)) or BitMap())
         values = column[slots]
         keep = (values >= low) & (values <= high if high is not None else True)
-        result |= BitMap(slots[keep].tolist())
+        result |= bitmap_of(slots[keep])
     return result
 
 

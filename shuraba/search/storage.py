@@ -36,6 +36,9 @@ POPULARITY_BUCKETS = 40  # log2 buckets; the edge buckets of a range are checked
 COLUMNS = ("score", "popularity", "date", "pk")
 TAG_WIDTH = 24  # tag codes kept per title in a dense row; a title with more keeps the rest in `overflow`
 NO_TAG = int(np.iinfo(np.int16).max)  # fills the dense rows; codes from here on (10,922+ tags) go to `overflow`
+# Tag counts over more members than this many per tag take one bitmap intersection per tag instead of a
+# bincount of the members' rows (measured at 200k titles and 2,073 tags: even near 40,000 members).
+TAG_SCAN_PER_TAG = 20
 LEVELS = len(SPOILER_LEVELS)  # a tag code is the tag's number * LEVELS + its assignment's spoiler level
 LEVEL_CODE = {level: code for code, level in enumerate(SPOILER_LEVELS)}
 SPOILER_ONLY = SPOILER_LEVELS[1:]  # levels kept as their own bitmaps (most assignments are not spoilers)
@@ -82,12 +85,15 @@ class SearchIndex:
         self.titles: list[str] = []
         self.cards = CardStore()
         self.columns = {name: np.full(0, MISSING, dtype=np.int64) for name in COLUMNS}
-        # Per slot, its tags as codes (tag number * LEVELS + spoiler level) for counting facets by bincount.
+        # Per slot, its tags as codes (tag number * LEVELS + spoiler level) for counting facets by bincount,
+        # and beside each code its assignment's relevance (a count at a threshold masks the codes below it).
         self.tag_number: dict[str, int] = {}
         self.tag_slugs: list[str] = []
         self.slot_tags = np.full((0, TAG_WIDTH), NO_TAG, dtype=np.int16)
+        self.slot_relevance = np.zeros((0, TAG_WIDTH), dtype=np.uint8)  # relevance is 0..100
         self.dense_codes = NO_TAG  # codes below this fit the dense rows (a test lowers it)
-        self.overflow: dict[int, list[int]] = {}
+        self.tag_scan_per_tag = TAG_SCAN_PER_TAG  # engine._tag_numbers' switch (a test lowers it)
+        self.overflow: dict[int, list[tuple[int, int]]] = {}  # slot -> (code, relevance)
         self.overflow_slots = BitMap()
         self._cache = Cache(settings.SEARCH_CACHE_BYTES, results=settings.SEARCH_CACHE_RESULTS)
 
@@ -103,6 +109,7 @@ class SearchIndex:
             self.columns[name] = np.concatenate([column, np.full(grown - current, MISSING, dtype=np.int64)])
         padding = np.full((grown - current, TAG_WIDTH), NO_TAG, dtype=np.int16)
         self.slot_tags = np.concatenate([self.slot_tags, padding])
+        self.slot_relevance = np.concatenate([self.slot_relevance, np.zeros(padding.shape, dtype=np.uint8)])
 
     def slot_for(self, pk: int) -> int:
         """A title's slot, a new one for a title the index has not seen."""
@@ -145,16 +152,19 @@ class SearchIndex:
     def severity_add(self, slug: str, severity: str, slots: Any) -> None:
         self.severities[(slug, severity)].update(slots)
 
-    def tag_codes_put(self, slots: np.ndarray, codes: np.ndarray) -> None:
-        """Each slot's tag codes: the first TAG_WIDTH dense ones in its row, the rest in the overflow."""
+    def tag_codes_put(self, slots: np.ndarray, codes: np.ndarray, relevance: np.ndarray) -> None:
+        """Each slot's tag codes and their relevance: the first TAG_WIDTH dense ones in its row, the rest in
+        the overflow."""
         order = np.argsort(slots, kind="stable")
-        slots, codes = slots[order], codes[order]
+        slots, codes, relevance = slots[order], codes[order], relevance[order]
         starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
         position = np.arange(len(slots)) - np.repeat(starts, np.diff(np.r_[starts, len(slots)]))
         fits = (position < TAG_WIDTH) & (codes < self.dense_codes)
         self.slot_tags[slots[fits], position[fits]] = codes[fits]
-        for slot, code in zip(slots[~fits].tolist(), codes[~fits].tolist(), strict=True):
-            self.overflow.setdefault(slot, []).append(code)
+        self.slot_relevance[slots[fits], position[fits]] = relevance[fits]
+        rest = zip(slots[~fits].tolist(), codes[~fits].tolist(), relevance[~fits].tolist(), strict=True)
+        for slot, code, level in rest:
+            self.overflow.setdefault(slot, []).append((code, level))
             self.overflow_slots.add(slot)
 
     def rows_add(self, rows: Iterable[TitleRow], *, fresh: bool = False) -> None:
@@ -231,6 +241,7 @@ class SearchIndex:
         self.names[slot] = ()
         self.cards.put(slot, None)
         self.slot_tags[slot] = NO_TAG
+        self.slot_relevance[slot] = 0
         self.overflow.pop(slot, None)
         self.overflow_slots.discard(slot)
         self.live.discard(slot)
@@ -275,15 +286,17 @@ class SearchIndex:
         self.columns["pk"][slot] = row.pk
 
     def _gather_tags(self, row: TitleRow, slot: int, pending: dict[tuple[Any, ...], list[int]]) -> None:
-        codes = []
+        codes, relevances = [], []
         for slug, relevance, level, severity in row.tags:
             pending["tag", slug, level].append(slot)
             pending["relevance", slug, relevance].append(slot)
             if severity:
                 pending["severity", slug, severity].append(slot)
             codes.append(self.tag_code(slug, level))
+            relevances.append(relevance)
         if codes:
-            self.tag_codes_put(np.full(len(codes), slot, dtype=np.int64), np.array(codes, dtype=np.int64))
+            slots = np.full(len(codes), slot, dtype=np.int64)
+            self.tag_codes_put(slots, np.array(codes, dtype=np.int64), np.array(relevances, dtype=np.int64))
 
     # --- reading ------------------------------------------------------------------------------------
 
@@ -299,15 +312,31 @@ class SearchIndex:
         """Slots of `within` whose names match the query text, ascending, and their tiers (words.py)."""
         return self.text.match(text, within)
 
-    def tag_code_counts(self, members: BitMap) -> np.ndarray:
-        """How often each tag code occurs among the given slots (index: tag number * LEVELS + level)."""
+    def tag_code_counts(self, members: BitMap, minimum: int = 0) -> np.ndarray:
+        """How often each tag code occurs among the given slots (index: tag number * LEVELS + level), counting
+        only assignments at a relevance of `minimum` or more: one bincount for every tag at once."""
         size = LEVELS * len(self.tag_slugs)
-        dense = np.bincount(self.slot_tags[slots_array(members)].ravel(), minlength=NO_TAG + 1)[:NO_TAG]
+        codes = self._tag_rows_at(minimum)[slots_array(members)]
+        dense = np.bincount(codes.ravel(), minlength=NO_TAG + 1)[:NO_TAG]
         counts: np.ndarray = dense[:size] if size <= NO_TAG else np.append(dense, np.zeros(size - NO_TAG, dense.dtype))
-        extra = [code for slot in members & self.overflow_slots for code in self.overflow[slot]]
+        overflow = members & self.overflow_slots
+        extra = [code for slot in overflow for code, relevance in self.overflow[slot] if relevance >= minimum]
         if extra:
             counts += np.bincount(np.array(extra, dtype=np.int64), minlength=size)[:size]
         return counts
+
+    def _tag_rows_at(self, minimum: int) -> np.ndarray:
+        """The dense tag rows with every code below a relevance threshold blanked (NO_TAG), made once per
+        threshold: a count at a threshold then reads as few bytes as one at any relevance."""
+        if minimum <= 0:
+            return self.slot_tags
+
+        def compute() -> np.ndarray:
+            rows: np.ndarray = np.where(self.slot_relevance >= minimum, self.slot_tags, np.int16(NO_TAG))
+            return rows
+
+        rows: np.ndarray = self.cached(cache_key("tag-rows-at", minimum), compute)
+        return rows
 
     def tag_at_least(self, slug: str, minimum: int) -> BitMap:
         """Slots with any assignment of the tag at this relevance or more (spoiler or not)."""
@@ -342,6 +371,18 @@ class SearchIndex:
 
         column: np.ndarray = self.cached(cache_key("relevance", slug, visibility=visibility), compute)
         return column
+
+    def order(self, sort: str) -> np.ndarray:
+        """Every slot in the order of a sort (the inverse of `rank`)."""
+
+        def compute() -> np.ndarray:
+            ranks = self.rank(sort)
+            order = np.empty(len(ranks), dtype=np.int64)
+            order[ranks] = np.arange(len(ranks), dtype=np.int64)
+            return order
+
+        order: np.ndarray = self.cached(cache_key("order", sort), compute)
+        return order
 
     def rank(self, sort: str) -> np.ndarray:
         """Each slot's position in the whole catalog for a sort; every order ends on the pk."""

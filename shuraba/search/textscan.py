@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from pyroaring import BitMap
 
+from shuraba.search.bitmaps import bitmap_of
+
 
 @dataclass(frozen=True)
 class TextMatch:
@@ -21,12 +23,12 @@ class TextMatch:
         slots = np.fromiter(tiers.keys(), dtype=np.int64, count=len(tiers))
         values = np.fromiter(tiers.values(), dtype=np.int64, count=len(tiers))
         order = np.argsort(slots)
-        return cls(BitMap(slots.tolist()), slots[order], values[order])
+        return cls(bitmap_of(slots), slots[order], values[order])
 
     @classmethod
     def of_arrays(cls, slots: np.ndarray, tiers: np.ndarray) -> TextMatch:
         """From ascending slots and their tiers."""
-        return cls(BitMap(slots.tolist()), slots, tiers)
+        return cls(bitmap_of(slots), slots, tiers)
 
     def tiers_of(self, slots: np.ndarray) -> np.ndarray:
         found: np.ndarray = self.tiers[np.searchsorted(self.slots, slots)]

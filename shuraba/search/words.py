@@ -34,6 +34,7 @@ from pyroaring import BitMap
 from rapidfuzz.distance import DamerauLevenshtein
 from rapidfuzz.process import extract
 
+from shuraba.search.bitmaps import bitmap_of
 from shuraba.search.normalize import long_vowels_fold, text_words
 
 SUBSTRING, TYPO, FOLDED, COMPOUND, PREFIX, EXACT = 1, 2, 3, 4, 5, 6
@@ -41,12 +42,16 @@ MAX_WORDS = 10  # a longer query counts its first ten words (the sums stay below
 SUM_ROOM = 64
 SUBSTRING_FROM = 4
 TIER_MAX = ((EXACT * SUM_ROOM + SUM_ROOM - 1) * 2 + 1) * 2 + 1  # every tier is below this
+SCAN_SHARE = 16  # a split compound posted by more than 1/16 of the names is found by one pass over all words
 RESORT_AFTER = 2048  # new words kept unsorted before the prefix list is merged again
 
 # Scripts written without spaces between words: CJK ideographs, kana, Thai, Lao, Khmer, Myanmar.
 _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
 )
+
+
+_ASCII_RUN = re.compile("[\\x00-\\x7f]+")  # where an ASCII needle may lie inside a word that is not ASCII
 
 
 def query_words(text: str) -> tuple[str, ...]:
@@ -127,9 +132,10 @@ class WordIndex:
     name_len: array.array[int] = field(default_factory=lambda: array.array("q"))
     _sorted: list[str] = field(default_factory=list)
     _tail: list[str] = field(default_factory=list)
-    _joined: str = ""
-    _joined_words: int = 0
-    _offsets: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _joined_words: int = 0  # words[:this] are in the joined scans
+    _ascii: _Joined = field(default_factory=lambda: _Joined(b""))  # the ASCII words
+    _runs: _Joined = field(default_factory=lambda: _Joined(b""))  # the others' ASCII runs, each naming its word
+    _other: _Joined = field(default_factory=lambda: _Joined(""))  # the other words
 
     # --- writing -----------------------------------------------------------------------------------
 
@@ -197,20 +203,21 @@ class WordIndex:
                 found += [word for word, _, _ in hits]
         return found
 
-    def _containing(self, needle: str) -> list[int]:
+    def _containing(self, needle: str) -> list[str]:
+        """Words holding the needle. ASCII words are scanned as bytes (one byte a character, a fast find); an
+        ASCII needle lies in another word only inside one of its ASCII runs, scanned as bytes as well; a
+        needle that is not ASCII lies only in the other words, scanned as a string of their own."""
         if self._joined_words < len(self.words):
             new = self.words[self._joined_words :]
-            lengths = np.array([len(w) + 1 for w in new], dtype=np.int64)
-            starts = len(self._joined) + np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-            self._joined += "".join(w + "\n" for w in new)
-            self._offsets = np.concatenate([self._offsets, starts])
+            self._ascii.extend([w for w in new if w.isascii()])
+            other = [w for w in new if not w.isascii()]
+            self._other.extend(other)
+            runs = [(run, w) for w in other for run in _ASCII_RUN.findall(w)]
+            self._runs.extend([run for run, _ in runs], [w for _, w in runs])
             self._joined_words = len(self.words)
-        positions, at = [], self._joined.find(needle)
-        while at >= 0:
-            positions.append(at)
-            at = self._joined.find(needle, at + 1)
-        owners: list[int] = _distinct(np.searchsorted(self._offsets, positions, side="right") - 1).tolist()
-        return owners
+        if not needle.isascii():
+            return self._other.containing(needle)
+        return self._ascii.containing(needle) + list(dict.fromkeys(self._runs.containing(needle)))
 
     def _posted(self, words: Iterable[str]) -> BitMap:
         ids = [self.word_id[w] for w in words if w in self.word_id]
@@ -223,31 +230,58 @@ class WordIndex:
             a, b = self.word_id.get(query[:cut]), self.word_id.get(query[cut:])
             if a is not None and b is not None:
                 both = self.postings[a] & self.postings[b]
-                if both:
+                if len(both) * SCAN_SHARE > len(self.name_len):  # many names: one pass over every word
+                    found |= self._adjacent_anywhere(a, b) & both
+                elif both:
                     found |= self._adjacent(np.array(both.to_array(), dtype=np.int64), a, b)
         return found
 
+    def _adjacent_anywhere(self, a: int, b: int) -> BitMap:
+        """Every name where word a is followed by word b, from one comparison over all names' words (a
+        removed name's words stay in `flat`: the caller keeps only the names still posting both)."""
+        flat = np.frombuffer(self.flat, dtype=np.int64)
+        at = np.flatnonzero(flat[:-1] == a)
+        at = at[flat[at + 1] == b]
+        starts = np.frombuffer(self.name_start, dtype=np.int64)
+        names = np.searchsorted(starts, at, side="right") - 1
+        inside = at + 1 < starts[names] + np.frombuffer(self.name_len, dtype=np.int64)[names]
+        return bitmap_of(names[inside])
+
     def _adjacent(self, numbers: np.ndarray, a: int, b: int) -> BitMap:
-        """Those of the names where word a is followed by word b."""
+        """Those of the names where word a is followed by word b (read name by name)."""
         flat = np.frombuffer(self.flat, dtype=np.int64)
         starts = np.frombuffer(self.name_start, dtype=np.int64)[numbers]
         lengths = np.frombuffer(self.name_len, dtype=np.int64)[numbers] - 1  # each word but the last
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         positions = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
         hit = (flat[positions] == a) & (flat[positions + 1] == b)
-        return BitMap(_distinct(np.repeat(numbers, lengths)[hit]).tolist())
+        return bitmap_of(np.repeat(numbers, lengths)[hit])
+
+    def _word_kinds(self, q: str, *, last: bool) -> dict[int, list[str]]:
+        """The vocabulary's words matching query word q, each under its best kind only (a name's kind is its
+        best word's: a word posted under a worse kind as well would only be overwritten)."""
+        candidates = {
+            EXACT: [q],
+            PREFIX: self._prefixed(q) if last else [],
+            FOLDED: [self.words[n] for n in self.folded.get(long_vowels_fold(q), ())],
+            TYPO: self._typos(q),
+            SUBSTRING: self._containing(q) if substring_allowed(q) else [],
+        }
+        seen: set[str] = set()
+        kinds: dict[int, list[str]] = {}
+        for kind in sorted(candidates, reverse=True):
+            kept = [w for w in candidates[kind] if w not in seen and w in self.word_id]
+            seen.update(kept)
+            kinds[kind] = kept
+        return kinds
 
     def levels(self, query: Sequence[str], i: int) -> dict[int, BitMap]:
         """The names matching query word i at each kind (a name may be in several: its best counts)."""
-        q, last = query[i], i == len(query) - 1
-        return {
-            EXACT: self._posted([q]),
-            PREFIX: self._posted(self._prefixed(q)) if last else BitMap(),
-            COMPOUND: self._split(q) | self._posted(_joins(query, i)),
-            FOLDED: self._posted(self.words[n] for n in self.folded.get(long_vowels_fold(q), ())),
-            TYPO: self._posted(self._typos(q)),
-            SUBSTRING: self._posted(self.words[n] for n in self._containing(q)) if substring_allowed(q) else BitMap(),
+        found = {
+            kind: self._posted(words) for kind, words in self._word_kinds(query[i], last=i == len(query) - 1).items()
         }
+        found[COMPOUND] = self._split(query[i]) | self._posted(_joins(query, i))
+        return found
 
     def match(self, text: str, within: BitMap) -> tuple[np.ndarray, np.ndarray]:
         """Slots of `within` with a name matching the text, ascending, and each one's best tier."""
@@ -282,6 +316,37 @@ class WordIndex:
         np.maximum.at(best, slots, tiers)
         found_slots = np.flatnonzero(best)
         return found_slots.astype(np.int64), best[found_slots]
+
+
+@dataclass
+class _Joined:
+    """Words joined, each ending in a newline, for substring scans, with where each one starts."""
+
+    text: str | bytes
+    words: list[str] = field(default_factory=list)
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def extend(self, words: list[str], owners: list[str] | None = None) -> None:
+        """Join more words; `owners`: the word each one stands for (default: itself)."""
+        if not words:
+            return
+        lengths = np.array([len(w) + 1 for w in words], dtype=np.int64)
+        self.starts = np.concatenate([self.starts, len(self.text) + np.r_[0, np.cumsum(lengths)[:-1]]])
+        joined = "".join(w + "\n" for w in words)
+        if isinstance(self.text, bytes):
+            self.text += joined.encode("ascii")
+        else:
+            self.text += joined
+        self.words += words if owners is None else owners
+
+    def containing(self, needle: str) -> list[str]:
+        text, find = self.text, (needle.encode("ascii") if isinstance(self.text, bytes) else needle)
+        positions, at = [], text.find(find)  # type: ignore[arg-type]
+        while at >= 0:
+            positions.append(at)
+            at = text.find(find, at + 1)  # type: ignore[arg-type]
+        owners = _distinct(np.searchsorted(self.starts, positions, side="right") - 1)
+        return [self.words[n] for n in owners.tolist()]
 
 
 def _distinct(ascending: np.ndarray) -> np.ndarray:

@@ -143,3 +143,16 @@ def test_the_word_index_answers_as_the_rules_say(
 
 def test_a_long_vowel_folding_is_no_prefix() -> None:
     assert _tier("Monster", "moon") == 0  # "moon" folds to "mon", which only begins "monster"
+
+
+def test_a_split_compound_is_found_alike_name_by_name_and_in_one_pass_over_every_word() -> None:
+    index = WordIndex()
+    names = ["Chainsaw Man", "Man Chainsaw", "The Chainsaw Man Saga", "Chainsaw", "Man", "Chainsaw Man Chainsaw"]
+    for slot, name in enumerate(names):
+        index.slot_put(slot, [name], [])
+    index.slot_put(2, ["Chainsaw Saga"], [])  # re-posted: its old words stay behind in the flat list
+    a, b = index.word_id["chainsaw"], index.word_id["man"]
+    both = index.postings[a] & index.postings[b]
+    by_name = index._adjacent(np.array(both.to_array(), dtype=np.int64), a, b)
+    assert index._adjacent_anywhere(a, b) & both == by_name
+    assert sorted(int(index.name_slot[n]) for n in by_name) == [0, 5]
