@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from shuraba.accounts.models import User
 from shuraba.accounts.policies import Visibility, visible_title_ids
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.cards import TitleCard
-from shuraba.catalog.models import Creator, Credit
+from shuraba.catalog.models import Credit
 from shuraba.library.models import LibraryEntry
 from shuraba.preferences.selectors import preferences_read
 from shuraba.recommend.engine import Exclusions, Library, Recommendations, recommendations_for
@@ -35,6 +36,16 @@ def exclusions_of(*, user: User | None) -> Exclusions:
     titles = NotInterested.objects.filter(user=user).values_list("title_id", flat=True)
     creators = NeverCreator.objects.filter(user=user).values_list("creator__slug", flat=True)
     return Exclusions(frozenset(titles), frozenset(creators))
+
+
+def excluded_title_ids(*, user: User | None) -> frozenset[int]:
+    """Titles a list of proposals leaves out for this reader: their library, the titles they are not
+    interested in, and every title of a creator they never want (the starter list's exclusions)."""
+    if user is None:
+        return frozenset()
+    never = NeverCreator.objects.filter(user=user).values_list("creator_id", flat=True)
+    credited = Credit.objects.filter(creator_id__in=never).values_list("title_id", flat=True)
+    return frozenset(library_of(user=user)) | exclusions_of(user=user).titles | frozenset(credited)
 
 
 def for_you(*, request: HttpRequest, limit: int | None = None) -> Recommendations:
@@ -70,10 +81,14 @@ def more_like_this(*, request: HttpRequest, title_id: int) -> tuple[TitleCard, .
     )
 
 
-def creators_of(*, title_id: int) -> tuple[Creator, ...]:
-    """The creators a "never this creator" button may name (a visible title's credits)."""
-    ids = Credit.objects.filter(title_id=title_id).values_list("creator_id", flat=True)
-    return tuple(Creator.objects.filter(pk__in=ids).order_by("name"))
+def creators_of(*, title_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]:
+    """Per title, its creators (slug, name) for the "never this creator" buttons, in one query."""
+    found: dict[int, list[tuple[str, str]]] = {pk: [] for pk in title_ids}
+    rows = Credit.objects.filter(title_id__in=list(title_ids)).order_by("creator__name")
+    for pk, slug, name in rows.values_list("title_id", "creator__slug", "creator__name").distinct():
+        if (slug, name) not in found[pk]:
+            found[pk].append((slug, name))
+    return found
 
 
 @dataclass(frozen=True)
