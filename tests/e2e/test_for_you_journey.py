@@ -1,4 +1,4 @@
-""""For you" in chromium on the real site: a newcomer signs up, takes the quiz, gets the starter list, marks
+""" "For you" in chromium on the real site: a newcomer signs up, takes the quiz, gets the starter list, marks
 one title "not interested" (htmx replaces it in place) and it is gone on reload, from the starter list and
 from "For you"; with the NTR-free preset on, no NTR title is in "For you" or in a title's "More like this"."""
 
