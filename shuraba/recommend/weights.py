@@ -148,7 +148,7 @@ BLEND: Mapping[str, Blend] = {
     b.case: b
     for b in (
         Blend("quiz only", fit=0.85, collaborative=0.0, popularity=0.15),
-        Blend("library", fit=0.35, collaborative=0.55, popularity=0.10),
+        Blend("library", fit=0.15, collaborative=0.80, popularity=0.05),
         Blend("quiz and library", fit=0.45, collaborative=0.45, popularity=0.10),
         Blend("no model yet", fit=0.85, collaborative=0.0, popularity=0.15),
     )
