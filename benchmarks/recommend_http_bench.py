@@ -47,8 +47,7 @@ def _arguments() -> argparse.Namespace:
 
 def _copy(scale: str, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("secret_key",):
-        (target / name).write_bytes((VAR / scale / name).read_bytes())
+    (target / "secret_key").write_bytes((VAR / scale / "secret_key").read_bytes())
     destination = target / "shuraba.sqlite3"
     if destination.exists():
         return
@@ -79,6 +78,7 @@ def _setup(args: argparse.Namespace, target: Path) -> dict[str, Any]:
     from shuraba.search.live import search_index  # noqa: PLC0415 (after django.setup)
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages need the manifest (shuraba setup's step)
     rng = np.random.default_rng(15)
     user, _ = User.objects.get_or_create(username="recommend-bench-reader")
     pks = list(

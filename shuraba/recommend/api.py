@@ -22,7 +22,7 @@ from shuraba.recommend.engine import FOR_YOU_SIZE
 from shuraba.reviews.readers import signed_in
 
 router = Router(tags=["me"])
-SIGN_IN = "sign in to keep titles out of your recommendations (or send a personal token)"
+SIGN_IN = "sign in to keep titles out of your recommendations: /accounts/login/"
 LIMIT_MAX = 50
 
 

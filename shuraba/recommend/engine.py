@@ -166,7 +166,7 @@ def recommendations_for(
     keep = (fit > 0) | (cf > 0)  # a title with neither has no reason to give
     candidates, fit, cf = candidates[keep], fit[keep], cf[keep]
     total = blend.fit * fit + blend.collaborative * cf + blend.popularity * _popularity(index)[candidates]
-    order = candidates[np.argsort(-total, kind="stable")[: limit * 2]]
+    order = candidates[_best(total, limit * 2)]
     scores = dict(zip(candidates.tolist(), total.tolist(), strict=True))
     cf_of = dict(zip(candidates.tolist(), cf.tolist(), strict=True))
     seen = visible_slots(index, visibility)
@@ -180,6 +180,14 @@ def recommendations_for(
         if len(items) == limit:
             break
     return Recommendations(_described(items), blend, answers is not None, bool(liked), model.version)
+
+
+def _best(total: np.ndarray, count: int) -> np.ndarray:
+    """The positions of the `count` highest totals, best first (a partition, then a sort of those only)."""
+    if len(total) > count:
+        chosen = np.argpartition(-total, count)[:count]
+        return chosen[np.argsort(-total[chosen], kind="stable")]
+    return np.argsort(-total, kind="stable")
 
 
 def _reasons(index: SearchIndex, visibility: Visibility, weights: tuple[Weight, ...], slot: int) -> tuple[Reason, ...]:
