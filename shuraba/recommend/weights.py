@@ -214,10 +214,11 @@ def library_weights(
     slots = list(liked)
     if len(slots) < LIBRARY_AT_LEAST:
         return ()
+    members = BitMap(slots)
     counts: Counter[tuple[str, str]] = Counter()
     for (dimension, key), bitmap in index.values.items():
         if dimension in LIBRARY_AXES:
-            counts[(dimension, key)] = sum(1 for s in slots if s in bitmap)
+            counts[(dimension, key)] = bitmap.intersection_cardinality(members)
     rows: list[Weight] = []
     for (dimension, key), count in sorted(counts.items()):
         if count < LIBRARY_AT_LEAST or count / len(slots) < LIBRARY_SHARE:
