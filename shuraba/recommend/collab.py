@@ -5,7 +5,7 @@ first, the status otherwise), from readers whose library is well kept (`library_
 scaled to unit length, so the dot product of two columns is their cosine similarity. A viewer's scores are
 Xᵀ·(X·w), w their own strengths: the sum, over the titles they liked, of each title's similarity to every
 other (item-kNN with every co-read title as a neighbour), in two sparse products and no title x title matrix.
-`high` keeps who scored what 8+, for the reason "readers who scored X 8+ scored it 8+"."""
+`high` keeps who scored what 8+, for the reason "readers who scored X 8+ scored it 8+" (`co_readers`)."""
 
 from __future__ import annotations
 
@@ -74,26 +74,25 @@ class Model:
         readers = self.matrix[:, index] @ weights
         return np.asarray(self.matrix.T @ readers).ravel()
 
-    def co_high(self, title: int, among: Iterable[int]) -> list[tuple[int, int]]:
-        """(title id, readers who scored both 8+) for each of `among` that shares such a reader with `title`,
-        the most shared first."""
-        column = self.column_of.get(title)
-        pks = [pk for pk in among if pk in self.column_of]
-        if column is None or not pks:
-            return []
-        shared = self.high[:, [self.column_of[pk] for pk in pks]].T @ self.high[:, column]
-        counts = np.asarray(shared.todense()).ravel()
-        return sorted(((pk, int(n)) for pk, n in zip(pks, counts, strict=True) if n > 0), key=lambda p: -p[1])
-
-    def similarity(self, title: int, among: Iterable[int]) -> list[tuple[int, float]]:
-        """(title id, cosine similarity to `title`) for each of `among`, the most similar first."""
-        column = self.column_of.get(title)
-        pks = [pk for pk in among if pk in self.column_of]
-        if column is None or not pks:
-            return []
-        sims = self.matrix[:, [self.column_of[pk] for pk in pks]].T @ self.matrix[:, column]
-        values = np.asarray(sims.todense()).ravel()
-        return sorted(((pk, float(v)) for pk, v in zip(pks, values, strict=True) if v > 0), key=lambda p: -p[1])
+    def co_readers(self, titles: list[int], high: list[int], read: list[int]) -> dict[int, tuple[bool, int]]:
+        """Per title, the one of the reader's titles to name: (True, pk) when some reader scored both 8+ (of
+        `high`, the most such readers), else (False, pk) for the most similar of `read`. Two sparse products
+        for all the titles at once."""
+        found: dict[int, tuple[bool, int]] = {}
+        targets = [t for t in titles if t in self.column_of]
+        if not targets:
+            return found
+        columns = [self.column_of[t] for t in targets]
+        for scored_high, pool, matrix in ((True, high, self.high), (False, read, self.matrix)):
+            pks = [pk for pk in pool if pk in self.column_of]
+            if not pks:
+                continue
+            shared = (matrix[:, [self.column_of[pk] for pk in pks]].T @ matrix[:, columns]).toarray()
+            for j, title in enumerate(targets):
+                best = int(np.argmax(shared[:, j]))
+                if title not in found and shared[best, j] > 0:
+                    found[title] = (scored_high, pks[best])
+        return found
 
 
 def model_train(entries: Iterable[Entry], *, version: str, trained_at: str) -> Model:

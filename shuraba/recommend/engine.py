@@ -169,12 +169,12 @@ def recommendations_for(
     order = candidates[_best(total, limit * 2)]
     scores = dict(zip(candidates.tolist(), total.tolist(), strict=True))
     cf_of = dict(zip(candidates.tolist(), cf.tolist(), strict=True))
-    seen = visible_slots(index, visibility)
+    named = _co_readers(index, model, visibility, library, [s for s in order.tolist() if cf_of[s] >= CO_READER_MIN])
     items: list[Recommendation] = []
     for slot in order.tolist():
         reasons = _reasons(index, visibility, weights, slot)
-        if with_model and cf_of[slot] >= CO_READER_MIN:
-            reasons = (*_co_reader(index, model, seen, library, slot), *reasons)
+        if slot in named:
+            reasons = (named[slot], *reasons)
         if reasons:
             items.append(Recommendation(card_of_slot(index, slot), round(scores[slot], 4), reasons[:REASONS_MAX]))
         if len(items) == limit:
@@ -205,18 +205,26 @@ def _reasons(index: SearchIndex, visibility: Visibility, weights: tuple[Weight, 
     return tuple(found)
 
 
-def _co_reader(index: SearchIndex, model: Model, seen: BitMap, library: Library, slot: int) -> tuple[Reason, ...]:
-    """The reader's own title most co-read with this one, named only when the viewer may see it."""
-    pk = int(index.columns["pk"][slot])
+def _co_readers(
+    index: SearchIndex, model: Model, visibility: Visibility, library: Library, slots: list[int]
+) -> dict[int, Reason]:
+    """Per slot, the reader's own title most co-read with it, named only when the viewer may see it."""
+    if not slots or model.empty:
+        return {}
+    seen = visible_slots(index, visibility)
     shown = [t for t in library if t in index.slot_of and index.slot_of[t] in seen]
     high = [t for t in shown if (library[t][1] or 0) >= HIGH_SCORE]
-    for other, _ in model.co_high(pk, high)[:1]:
+    pks = [int(index.columns["pk"][s]) for s in slots]
+    found = model.co_readers(pks, high, shown)
+    reasons: dict[int, Reason] = {}
+    for slot, pk in zip(slots, pks, strict=True):
+        if pk not in found:
+            continue
+        scored_high, other = found[pk]
         name = index.titles[index.slot_of[other]]
-        return (Reason("co-reader", f"readers who scored {name} 8+ scored it 8+", title=_slug(index, other)),)
-    for other, _ in model.similarity(pk, shown)[:1]:
-        name = index.titles[index.slot_of[other]]
-        return (Reason("co-reader", f"readers of {name} read it too", title=_slug(index, other)),)
-    return ()
+        text = f"readers who scored {name} 8+ scored it 8+" if scored_high else f"readers of {name} read it too"
+        reasons[slot] = Reason("co-reader", text, title=_slug(index, other))
+    return reasons
 
 
 def _slug(index: SearchIndex, pk: int) -> str:
