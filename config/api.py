@@ -16,6 +16,7 @@ from shuraba.library.api import router as library_router
 from shuraba.lists.api import router as lists_router
 from shuraba.pairs.api import router as pairs_router
 from shuraba.preferences.api import router as preferences_router
+from shuraba.recommend.api import router as recommend_router
 from shuraba.reviews.api import router as reviews_router
 from shuraba.search.api import router as search_router
 from shuraba.search.openapi import search_parameters
@@ -66,6 +67,7 @@ api.add_router("/", reviews_router)
 api.add_router("/", lists_router)
 api.add_router("/", pairs_router)
 api.add_router("/", preferences_router)
+api.add_router("/", recommend_router)
 
 
 @api.exception_handler(BadQuery)

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "shuraba.lists",
     "shuraba.pairs",
     "shuraba.preferences",
+    "shuraba.recommend",
     "shuraba.feeds",
 ]
 

@@ -16,6 +16,7 @@ from shuraba.library import views as library
 from shuraba.lists import views as lists
 from shuraba.pairs import views as pairs
 from shuraba.preferences import views as preferences
+from shuraba.recommend import views as recommend
 from shuraba.reviews import views as reviews
 from shuraba.search import views as search
 
@@ -74,6 +75,9 @@ urlpatterns = [
     path("quiz/starter/", preferences.starter, name="quiz-starter"),
     path("quiz/rules/", preferences.rules_confirm, name="quiz-rules"),
     path("quiz/forget/", preferences.preferences_forget, name="quiz-forget"),
+    path("for-you/", recommend.for_you, name="for-you"),
+    path("for-you/not-interested/", recommend.not_interested, name="for-you-not-interested"),
+    path("for-you/never-creator/", recommend.never_creator, name="for-you-never-creator"),
     path("age-gate/", accounts.age_gate, name="age-gate"),
     path("settings/", accounts.reader_settings, name="settings"),
     path("settings/avoid/", accounts.avoid_rules, name="avoid-rules"),

@@ -46,6 +46,8 @@ NOT_WALKED = {
     "pair-reason-delete",
     "quiz-rules",  # the quiz's writes take POST
     "quiz-forget",
+    "for-you-not-interested",  # the recommendations' writes take POST
+    "for-you-never-creator",
 }
 OPEN_SAMPLE_SLUG = "a-ferry-song-for-two"  # a teen-rated sample title: every viewer may see it
 # Pages for a signed-in reader: an anonymous visitor is sent to sign in; `signed_in_urls` walks them.
@@ -113,6 +115,8 @@ SIGNED_IN_API = {
     "api-1:pair_propose": ("post", f"/api/v1/titles/{OPEN_SAMPLE_SLUG}/pairs"),
     "api-1:pair_vote": ("put", "/api/v1/pairs/1/vote"),
     "api-1:pair_reason_delete": ("delete", "/api/v1/pairs/1/reason"),
+    "api-1:not_interested_post": ("post", f"/api/v1/me/recommendations/{OPEN_SAMPLE_SLUG}/not-interested"),
+    "api-1:not_interested_delete": ("delete", f"/api/v1/me/recommendations/{OPEN_SAMPLE_SLUG}/not-interested"),
 }
 
 
@@ -363,6 +367,8 @@ def concrete_urls() -> dict[str, list[str]]:
         ],
         "api-1:preferences_get": ["/api/v1/me/preferences"],
         "api-1:preferences_put": ["/api/v1/me/preferences"],
+        "for-you": ["/for-you/"],
+        "api-1:recommendations_get": ["/api/v1/me/recommendations", "/api/v1/me/recommendations?limit=50"],
         "account_login": ["/accounts/login/"],
         "account_signup": ["/accounts/signup/"],
         "account_inactive": ["/accounts/inactive/"],

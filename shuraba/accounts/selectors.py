@@ -19,6 +19,7 @@ from shuraba.library.selectors import library_export
 from shuraba.lists.selectors import list_export
 from shuraba.pairs.selectors import pairs_export
 from shuraba.preferences.selectors import preferences_export
+from shuraba.recommend.selectors import exclusions_export
 from shuraba.reviews.selectors import reviews_export
 
 EXPORT_FORMAT = "shuraba-account-export/1"
@@ -93,6 +94,7 @@ def export_sections(*, user: User, visibility: Visibility) -> dict[str, Any]:
         "reading_lists": list_export(user=user, visibility=visibility),
         "pairs": pairs_export(user=user, visibility=visibility),
         "preferences": preferences_export(user=user),
+        **exclusions_export(user=user, visibility=visibility),
         "api_tokens": [
             {
                 "name": t.name,

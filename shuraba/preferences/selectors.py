@@ -6,7 +6,6 @@ from django.http import HttpRequest
 
 from shuraba.accounts.models import User
 from shuraba.accounts.viewers import rules_written
-from shuraba.library.selectors import statuses_of
 from shuraba.preferences.models import PreferenceProfile
 from shuraba.preferences.questions import QUESTIONS, Answers, answers_stored, proposed_presets
 
@@ -40,8 +39,3 @@ def rules_proposed(*, request: HttpRequest, answers: Answers) -> tuple[str, ...]
     """The presets the answers propose that the viewer does not have yet."""
     _, presets = rules_written(request)
     return tuple(p for p in proposed_presets(answers) if p not in presets)
-
-
-def library_title_ids(*, request: HttpRequest) -> frozenset[int]:
-    user = _signed_in(request)
-    return frozenset(statuses_of(user=user)) if user else frozenset()

@@ -15,6 +15,8 @@ from shuraba.core.errors import BadQuery
 from shuraba.preferences import selectors, services
 from shuraba.preferences.questions import QUESTIONS, Answers, answers_empty, answers_read
 from shuraba.preferences.starter import starter_list
+from shuraba.recommend.selectors import excluded_title_ids
+from shuraba.reviews.readers import signed_in
 
 
 def _quiz_page(request: HttpRequest, answers: Answers, *, error: str = "", status: int = 200) -> HttpResponse:
@@ -56,7 +58,7 @@ def starter(request: HttpRequest) -> HttpResponse:
     answers, saved = _answers_for_list(request)
     visibility = visibility_from_request(request)
     found = starter_list(
-        visibility=visibility, answers=answers, exclude_ids=selectors.library_title_ids(request=request)
+        visibility=visibility, answers=answers, exclude_ids=excluded_title_ids(user=signed_in(request))
     )
     proposed = selectors.rules_proposed(request=request, answers=answers) if saved else ()
     context = {

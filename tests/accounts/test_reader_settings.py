@@ -202,6 +202,8 @@ def test_export_holds_the_account_its_choices_and_reveals(
         "reading_lists",
         "pairs",
         "preferences",
+        "not_interested",
+        "never_creators",
         "api_tokens",
     }
 

@@ -32,6 +32,8 @@ def test_every_endpoint_is_documented(db: None) -> None:
         "/api/v1/search",
         "/api/v1/search/suggest",
         "/api/v1/me/avoid-rules",
+        "/api/v1/me/recommendations",
+        "/api/v1/me/recommendations/{slug}/not-interested",
         "/api/v1/me/library",
         "/api/v1/me/library/import",
         "/api/v1/me/library/export.xml",

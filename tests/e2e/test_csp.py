@@ -42,6 +42,7 @@ NOT_PAGES |= {"sitemap", "sitemap-section", "api-1:lists_index", "api-1:list_get
 # the lists' XSS journey loads it under the CSP.
 NOT_PAGES |= {"title-pairs"}
 NOT_PAGES |= {"api-1:preferences_get", "api-1:preferences_put"}  # JSON; the quiz's pages are linked from /settings/
+NOT_PAGES |= {"api-1:recommendations_get"}  # JSON; For you itself is linked from the home page
 PAGES = {name for name, _ in url_patterns()} - NOT_PAGES
 # Registered before any page script runs; a violation anywhere in the page's life lands in window.__csp.
 LISTEN = """

@@ -23,6 +23,7 @@ from shuraba.library.api import NO_SUCH_TITLE, SIGN_IN, UploadCapped
 from shuraba.library.models import LibraryEntry, LibraryImport, Privacy, Status, UnmatchedEntry
 from shuraba.lists.api import SIGN_IN as LISTS_SIGN_IN
 from shuraba.pairs.api import SIGN_IN as PAIRS_SIGN_IN
+from shuraba.recommend.api import SIGN_IN as RECOMMEND_SIGN_IN
 from shuraba.reviews.api import SIGN_IN as REVIEWS_SIGN_IN
 from tests.urlmap import SIGNED_IN_API
 
@@ -126,6 +127,8 @@ def test_a_visitor_who_is_not_signed_in_is_answered_401_on_every_endpoint(
         expected = LISTS_SIGN_IN
     elif pattern.removeprefix("api-1:").startswith("pair_"):
         expected = PAIRS_SIGN_IN
+    elif pattern.removeprefix("api-1:").startswith("not_interested"):
+        expected = RECOMMEND_SIGN_IN
     else:
         expected = REVIEWS_SIGN_IN if "review" in pattern or "vote" in pattern else SIGN_IN
     assert response.json() == {"detail": expected}
