@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -72,7 +73,7 @@ def _setup(args: argparse.Namespace, target: Path) -> dict[str, Any]:
     from shuraba.catalog.models import Title  # noqa: PLC0415 (after django.setup)
     from shuraba.library.models import LibraryEntry  # noqa: PLC0415 (after django.setup)
     from shuraba.library.services import entry_save  # noqa: PLC0415 (after django.setup)
-    from shuraba.recommend.collab import HIGH_SCORE, model_from_arrays, model_save, strength  # noqa: PLC0415
+    from shuraba.recommend.collab import HIGH_SCORE, model_from_arrays, model_save, strength  # noqa: PLC0415 (after django.setup)
     from shuraba.recommend.selectors import fit_panel  # noqa: PLC0415 (after django.setup)
     from shuraba.recommend.training import model_path  # noqa: PLC0415 (after django.setup)
     from shuraba.search.live import search_index  # noqa: PLC0415 (after django.setup)
@@ -233,7 +234,6 @@ def main() -> None:
 
 
 def _a_slug(port: int, cookie: dict[str, str]) -> str:
-    import re  # noqa: PLC0415
 
     conn = http.client.HTTPConnection(HOST, port, timeout=300)
     conn.request("GET", "/for-you/", headers=cookie)

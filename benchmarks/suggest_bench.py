@@ -87,10 +87,10 @@ def in_process(texts: list[str], rounds: int) -> list[list[Any]]:
     """Each prefix's titles (six, a visitor) from the one-word path (suggest.py) and from the engine's full
     text match (what every ask ran before), no result remembered, alternating in one run."""
     from shuraba.accounts.policies import Viewer, visibility_of  # noqa: PLC0415 (after django.setup)
-    from shuraba.search.engine import engine_search  # noqa: PLC0415
-    from shuraba.search.live import search_index  # noqa: PLC0415
-    from shuraba.search.query import SearchQuery  # noqa: PLC0415
-    from shuraba.search.suggest import suggest_slots, table_build  # noqa: PLC0415
+    from shuraba.search.engine import engine_search  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.live import search_index  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.query import SearchQuery  # noqa: PLC0415 (after django.setup)
+    from shuraba.search.suggest import suggest_slots, table_build  # noqa: PLC0415 (after django.setup)
 
     index, visibility = search_index(), visibility_of(Viewer())
     started = time.perf_counter()

@@ -118,5 +118,5 @@ def training_wait(timeout: float = 60.0) -> None:
 
 def checks_reset() -> None:
     """Forget when the count was last checked (tests, and a command that just trained)."""
-    global _checked_at  # noqa: PLW0603
+    global _checked_at  # noqa: PLW0603 (the last check's time, per process)
     _checked_at = 0.0
