@@ -30,7 +30,7 @@ class ReasonOut(Schema):
     kind: str  # axis | co-reader
     text: str
     dimension: str  # the axis a reason names ("" for a co-reader)
-    value: str  # the title's value on it ("" when you hide that spoiler axis)
+    value: str  # the title's value on it (a spoiler axis you hide gives no reason at all)
     title: str  # a co-reader reason: the slug of the title of your library it names
 
 

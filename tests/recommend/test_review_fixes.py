@@ -24,9 +24,11 @@ from shuraba.library.services import entry_save
 from shuraba.preferences.questions import Answers
 from shuraba.recommend import similar, training
 from shuraba.recommend.collab import CO_READERS_AT_LEAST, model_from_arrays
+from shuraba.recommend.engine import card_of_slot
 from shuraba.recommend.models import NeverCreator
 from shuraba.recommend.panel import title_panel
 from shuraba.recommend.training import recommend_train
+from shuraba.search.build import index_build
 from shuraba.search.live import search_index
 from shuraba.search.query import SPOILER_DIMENSIONS
 from shuraba.search.storage import SPOILER_ONLY, SearchIndex, bitmaps_union
@@ -232,3 +234,12 @@ def _plain_shared(index: SearchIndex, slot: int, other: int) -> float:
         return s in index.tags[slug] and not any(s in (index.spoiler_tags.get((slug, lv)) or ()) for lv in SPOILER_ONLY)
 
     return similar.TAG_POINTS * sum(1 for slug in index.tags if plain(slot, slug) and plain(other, slug))
+
+
+def test_a_card_gone_from_the_index_is_none_not_a_type_error(db: None) -> None:
+    """A title removed while its slot was read (the same index, before the lock is taken): no card, skipped."""
+    index = index_build()
+    slot = next(iter(index.live))
+    assert card_of_slot(index, slot) is not None
+    index.cards.put(slot, None)  # what the index's removal of a title leaves in the card store
+    assert card_of_slot(index, slot) is None
