@@ -30,7 +30,7 @@ class ReasonOut(Schema):
     kind: str  # axis | co-reader
     text: str
     dimension: str  # the axis a reason names ("" for a co-reader)
-    value: str  # the title's value on it ("" when you hide that spoiler axis)
+    value: str  # the title's value on it (a spoiler axis you hide gives no reason at all)
     title: str  # a co-reader reason: the slug of the title of your library it names
 
 
@@ -79,8 +79,8 @@ def recommendations_get(request: HttpRequest, params: Query[LimitIn]) -> dict[st
 
 
 def _title(request: HttpRequest, slug: str) -> Title:
-    title_id = title_id_visible(visibility=visibility_from_request(request), slug=slug)
-    if title_id is None:
+    title_id = None if "\x00" in slug else title_id_visible(visibility=visibility_from_request(request), slug=slug)
+    if title_id is None:  # a NUL is no slug (PostgreSQL refuses it in a query): answered as an unknown title
         raise HttpError(404, f"no title {slug[:80]!r} (or your settings hide it)")
     return Title.objects.get(pk=title_id)
 

@@ -10,6 +10,7 @@ other (item-kNN with every co-read title as a neighbour), in two sparse products
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import numpy as np
 from scipy import sparse
 
 HIGH_SCORE = 8
+CO_READERS_AT_LEAST = 3  # other readers who read both titles before a reason names the co-read title
 KEPT_AT_LEAST = 5  # entries beyond plan-to-read a library needs to teach the model
 STATUS_STRENGTH = {"completed": 0.7, "rereading": 0.8, "reading": 0.5, "on-hold": 0.3}
 # A scored entry: its score decides (a low score is no like, whatever the status).
@@ -75,9 +77,10 @@ class Model:
         return np.asarray(self.matrix.T @ readers).ravel()
 
     def co_readers(self, titles: list[int], high: list[int], read: list[int]) -> dict[int, tuple[bool, int]]:
-        """Per title, the one of the reader's titles to name: (True, pk) when some reader scored both 8+ (of
-        `high`, the most such readers), else (False, pk) for the most similar of `read`. Two sparse products
-        for all the titles at once."""
+        """Per title, the one of the reader's titles to name: (True, pk) when at least CO_READERS_AT_LEAST
+        readers scored both 8+ (of `high`, the most such readers), else (False, pk) for the most similar of
+        `read` that at least CO_READERS_AT_LEAST readers liked with it (so a reason never rests on one or two
+        other readers' libraries). Sparse products for all the titles at once."""
         found: dict[int, tuple[bool, int]] = {}
         targets = [t for t in titles if t in self.column_of]
         if not targets:
@@ -87,7 +90,11 @@ class Model:
             pks = [pk for pk in pool if pk in self.column_of]
             if not pks:
                 continue
-            shared = (matrix[:, [self.column_of[pk] for pk in pks]].T @ matrix[:, columns]).toarray()
+            pool_columns = [self.column_of[pk] for pk in pks]
+            shared = (matrix[:, pool_columns].T @ matrix[:, columns]).toarray()
+            both = (matrix[:, pool_columns] != 0).astype(np.int64)
+            readers = (both.T @ (matrix[:, columns] != 0).astype(np.int64)).toarray()
+            shared[readers < CO_READERS_AT_LEAST] = 0.0
             for j, title in enumerate(targets):
                 best = int(np.argmax(shared[:, j]))
                 if title not in found and shared[best, j] > 0:
@@ -173,11 +180,15 @@ def model_save(model: Model, path: Path) -> None:
             high_indptr=h.indptr,
             shape=np.array(m.shape),
         )
+        out.flush()
+        os.fsync(out.fileno())  # on disk before the rename: a crash leaves the old model or the whole new one
     Path(out.name).replace(path)  # os.replace: atomic on one file system
 
 
 def model_load(path: Path) -> Model:
-    with np.load(path, allow_pickle=False) as saved:
+    """The model saved at `path`; raises (OSError, ValueError, zipfile.BadZipFile, KeyError...) on a
+    truncated or corrupt file, closing it (training.model_current then serves the empty model)."""
+    with path.open("rb") as file, np.load(file, allow_pickle=False) as saved:
         meta = json.loads(str(saved["meta"]))
         shape = tuple(int(x) for x in saved["shape"])
         matrix = sparse.csc_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=shape)

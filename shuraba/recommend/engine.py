@@ -156,6 +156,34 @@ def recommendations_for(
 ) -> Recommendations:
     index = search_index()
     liked = liked_of(library)
+    value_labels(index)  # the labels' one query, before the lock
+    with index.lock:  # the index's caches and cards are read under its lock (search.cache)
+        items = _ranked(
+            index,
+            visibility=visibility,
+            answers=answers,
+            library=library,
+            exclusions=exclusions,
+            model=model,
+            liked=liked,
+            limit=limit,
+        )
+    blend = blend_for(quiz=answers is not None, library=bool(liked), model=not model.empty)
+    return Recommendations(_described(items), blend, answers is not None, bool(liked), model.version)
+
+
+def _ranked(
+    index: SearchIndex,
+    *,
+    visibility: Visibility,
+    answers: Answers | None,
+    library: Library,
+    exclusions: Exclusions,
+    model: Model,
+    liked: dict[int, float],
+    limit: int,
+) -> list[Recommendation]:
+    """Under the index's lock: the best titles with their reasons (a card gone from the index is skipped)."""
     weights = weights_of(index, answers, liked)
     with_model = not model.empty and bool(liked)
     blend = blend_for(quiz=answers is not None, library=bool(liked), model=not model.empty)
@@ -172,14 +200,17 @@ def recommendations_for(
     named = _co_readers(index, model, visibility, library, [s for s in order.tolist() if cf_of[s] >= CO_READER_MIN])
     items: list[Recommendation] = []
     for slot in order.tolist():
+        card = card_of_slot(index, slot)
+        if card is None:
+            continue
         reasons = _reasons(index, visibility, weights, slot)
         if slot in named:
             reasons = (named[slot], *reasons)
         if reasons:
-            items.append(Recommendation(card_of_slot(index, slot), round(scores[slot], 4), reasons[:REASONS_MAX]))
+            items.append(Recommendation(card, round(scores[slot], 4), reasons[:REASONS_MAX]))
         if len(items) == limit:
             break
-    return Recommendations(_described(items), blend, answers is not None, bool(liked), model.version)
+    return items
 
 
 def _best(total: np.ndarray, count: int) -> np.ndarray:
@@ -232,8 +263,11 @@ def _slug(index: SearchIndex, pk: int) -> str:
     return str(card[CARD_FIELDS.index("slug")]) if card else ""
 
 
-def card_of_slot(index: SearchIndex, slot: int) -> TitleCard:
-    card = index.cards[slot] or ()
+def card_of_slot(index: SearchIndex, slot: int) -> TitleCard | None:
+    """The slot's card, or None for a title removed from the index since its slot was read."""
+    card = index.cards[slot]
+    if card is None:
+        return None
     return TitleCard(id=int(index.columns["pk"][slot]), description="", **dict(zip(CARD_FIELDS, card, strict=True)))
 
 

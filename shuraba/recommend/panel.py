@@ -1,8 +1,9 @@
 """“Will I like this?”: one title against the viewer's rows (quiz and library), axis by axis, spoiler-safe.
 
 A row the title matches says its reason; one it misses says the title's own value when the viewer may see
-that axis, or that it is not classified. A row on a spoiler axis the viewer hides says neither: it is
-counted in the fit without a verdict, so the panel cannot tell the ending away."""
+that axis, or that it is not classified. A row on a spoiler axis the viewer hides says neither and is left
+out of the fit (of the points earned and of the total), so neither the rows nor the percentage can tell
+the ending away: two titles that differ only in their ending show the same panel."""
 
 from __future__ import annotations
 
@@ -34,20 +35,29 @@ class Panel:
 def title_panel(*, visibility: Visibility, answers: Answers | None, library: Library, title_id: int) -> Panel | None:
     """None when the search index does not hold the title (yet)."""
     index = search_index()
-    slot = index.slot_of.get(title_id)
-    if slot is None:
-        return None
-    weights = tuple(w for w in weights_of(index, answers, liked_of(library)) if w.points > 0)
-    rows = tuple(_row(index, visibility, w, slot) for w in weights)
-    total = sum(w.points for w in weights)
-    earned = sum(w.points for w, r in zip(weights, rows, strict=True) if slot in matched(index, w))
+    liked = liked_of(library)
+    value_labels(index)  # the labels' one query, before the lock
+    with index.lock:  # the index's caches are read under its lock (search.cache)
+        slot = index.slot_of.get(title_id)
+        if slot is None:
+            return None
+        weights = tuple(w for w in weights_of(index, answers, liked) if w.points > 0)
+        rows = tuple(_row(index, visibility, w, slot) for w in weights)
+        counted = [w for w in weights if not _hidden(w, visibility)]
+        total = sum(w.points for w in counted)
+        earned = sum(w.points for w in counted if slot in matched(index, w))
     return Panel(rows, round(100 * earned / total) if total else 0, bool(weights))
+
+
+def _hidden(weight: Weight, visibility: Visibility) -> bool:
+    """A row on a spoiler axis this viewer hides: no verdict, and no points either way."""
+    return weight.spoiler and not visibility.axis_counted(spoiler=True)
 
 
 def _row(index: SearchIndex, visibility: Visibility, weight: Weight, slot: int) -> FitRow:
     labels = value_labels(index)
-    if weight.spoiler and not visibility.axis_counted(spoiler=True):
-        text = f"{weight.dimension}: not shown (you hide spoilers); counted in the fit"
+    if _hidden(weight, visibility):
+        text = f"{weight.dimension}: not shown (you hide spoilers); not counted in the fit"
         return FitRow(weight.dimension, "hidden", text, weight.source)
     if slot in matched(index, weight):
         value = weight.value_of(index, slot) or ""

@@ -8,6 +8,7 @@ title and catalog version for every viewer; the viewer's visible set is applied 
 from __future__ import annotations
 
 import numpy as np
+from pyroaring import BitMap
 
 from shuraba.accounts.policies import Visibility
 from shuraba.catalog.cards import TitleCard
@@ -16,7 +17,7 @@ from shuraba.recommend.weights import LIBRARY_AXES
 from shuraba.search.cache import cache_key
 from shuraba.search.live import search_index
 from shuraba.search.query import SPOILER_DIMENSIONS
-from shuraba.search.storage import SearchIndex, slots_array
+from shuraba.search.storage import SPOILER_ONLY, SearchIndex, bitmaps_union, slots_array
 
 SIMILAR_SIZE = 6
 KEPT = 300  # the most similar slots kept per title, before the viewer's visibility
@@ -34,9 +35,9 @@ def _ranked(index: SearchIndex, slot: int) -> tuple[np.ndarray, np.ndarray]:
             if name in ("intensity", "centrality") and slot in bitmap:
                 score[slots_array(bitmap)] += 1.0
         for slug, bitmap in index.tags.items():
-            spoiler = any(slot in (index.spoiler_tags.get((slug, lv)) or ()) for lv in ("minor", "major"))
-            if slot in bitmap and not spoiler:
-                score[slots_array(bitmap)] += TAG_POINTS
+            spoilers = bitmaps_union(index.spoiler_tags.get((slug, lv)) or BitMap() for lv in SPOILER_ONLY)
+            if slot in bitmap and slot not in spoilers:  # only other titles' plain assignments earn points
+                score[slots_array(bitmap - spoilers)] += TAG_POINTS
         score[slot] = 0.0
         order = np.argsort(-score, kind="stable")[:KEPT]
         order = order[score[order] > 0]
@@ -50,9 +51,11 @@ def title_similar(
 ) -> tuple[TitleCard, ...]:
 
     index = search_index()
-    slot = index.slot_of.get(title_id)
-    if slot is None:
-        return ()
-    universe = universe_of(index, visibility, (title_id,), exclusions)
-    order, _ = _ranked(index, slot)
-    return tuple(card_of_slot(index, int(s)) for s in order.tolist() if s in universe)[:limit]
+    with index.lock:  # the index's caches and cards are read under its lock (search.cache)
+        slot = index.slot_of.get(title_id)
+        if slot is None:
+            return ()
+        universe = universe_of(index, visibility, (title_id,), exclusions)
+        order, _ = _ranked(index, slot)
+        cards = (card_of_slot(index, int(s)) for s in order.tolist() if s in universe)
+        return tuple(c for c in cards if c is not None)[:limit]

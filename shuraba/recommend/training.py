@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from shuraba.library.models import LibraryEntry
+from shuraba.library.models import LibraryEntry, Privacy
 from shuraba.recommend.collab import Model, model_empty, model_load, model_save, model_train
 
 RETRAIN_AFTER = 50  # scored entries written since the model was trained
@@ -46,9 +46,13 @@ class Trained:
 
 
 def recommend_train(*, path: Path | None = None) -> Trained:
-    """Train on every library entry and swap the model file."""
+    """Train on every library entry its reader did not make private, and swap the model file."""
     started = time.perf_counter()
-    rows = LibraryEntry.objects.values_list("user_id", "title_id", "status", "score").iterator(chunk_size=20_000)
+    rows = (
+        LibraryEntry.objects.exclude(privacy=Privacy.PRIVATE)
+        .values_list("user_id", "title_id", "status", "score")
+        .iterator(chunk_size=20_000)
+    )
     now = datetime.now(UTC)
     model = model_train(rows, version=now.strftime("%Y%m%dT%H%M%S%f"), trained_at=now.isoformat())
     target = path or model_path()
@@ -68,7 +72,11 @@ def model_current(*, path: Path | None = None) -> Model:
     loaded = _loaded
     if loaded is not None and loaded[0] == key:
         return loaded[1]
-    model = model_load(target)
+    try:
+        model = model_load(target)
+    except Exception:  # noqa: BLE001 (a truncated or corrupt file, whatever numpy raises: the empty model serves)
+        logger.warning("recommendations model %s cannot be read; serving without it until the next training", target)
+        model = model_empty()
     _loaded = (key, model)
     return model
 

@@ -9,12 +9,15 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from shuraba.accounts.models import User
+from shuraba.accounts.policies import Visibility, visible_title_ids
 from shuraba.accounts.selectors import title_id_visible
 from shuraba.accounts.viewers import visibility_from_request
 from shuraba.catalog.models import Creator, Title
 from shuraba.core.errors import BadQuery
 from shuraba.preferences.selectors import preferences_read
 from shuraba.recommend import selectors, services
+from shuraba.recommend.models import NeverCreator
 from shuraba.reviews.readers import signed_in
 
 
@@ -50,8 +53,8 @@ def not_interested(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(f"/accounts/login/?next={_next(request)}")
     action = _action(request)
     slug = request.POST.get("title", "")[:200]
-    title_id = title_id_visible(visibility=visibility_from_request(request), slug=slug)
-    if title_id is None:
+    title_id = None if "\x00" in slug else title_id_visible(visibility=visibility_from_request(request), slug=slug)
+    if title_id is None:  # a NUL is no slug (PostgreSQL refuses it in a query): answered as an unknown title
         raise Http404("No such title")
     title = Title.objects.get(pk=title_id)
     if action == "add":
@@ -65,13 +68,15 @@ def not_interested(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def never_creator(request: HttpRequest) -> HttpResponse:
-    """`creator` (a creator's slug: else 400) and `action` add | undo."""
+    """`creator` (a slug credited on a title the viewer may see, or for undo one already in the reader's
+    list: else 400, the same answer for a creator behind the age gate as for one that does not exist) and
+    `action` add | undo."""
     user = signed_in(request)
     if user is None:
         return HttpResponseRedirect(f"/accounts/login/?next={_next(request)}")
     action = _action(request)
     slug = request.POST.get("creator", "")[:200]
-    creator = Creator.objects.filter(slug=slug).first()
+    creator = _creator(user, visibility_from_request(request), slug, undo=action == "undo")
     if creator is None:
         raise BadQuery("creator", "no creator with this slug; use the button on a title's recommendation")
     if action == "add":
@@ -81,6 +86,19 @@ def never_creator(request: HttpRequest) -> HttpResponse:
         services.never_creator_remove(user=user, creator=creator)
         said = f"Titles by {creator.name} may be proposed again."
     return _answered(request, said, kind="creator", slug=slug, name=creator.name, action=action)
+
+
+def _creator(user: User, visibility: Visibility, slug: str, *, undo: bool) -> Creator | None:
+    """The creator of this slug if they are credited on a title the viewer may see (a creator known only
+    behind the age gate or an avoid rule does not exist here); for undo, also one already in the reader's
+    list. A NUL is no slug (PostgreSQL refuses it in a query): None before any query."""
+    if not slug or "\x00" in slug:
+        return None
+    shown = Creator.objects.filter(slug=slug, credits__title__in=visible_title_ids(visibility)).first()
+    if shown is not None or not undo:
+        return shown
+    kept = NeverCreator.objects.filter(user=user, creator__slug=slug).select_related("creator").first()
+    return kept.creator if kept else None
 
 
 def _answered(request: HttpRequest, said: str, *, kind: str, slug: str, name: str, action: str) -> HttpResponse:

@@ -3,8 +3,9 @@
 A `Weight` names one dimension of the search index (an axis: `ending`, `consent`, `intensity`...), which
 titles it matches (one of `keys`, none of `absent`, or a rank between `low` and `high`), how many points a
 match is worth, and what it says to the reader ("{value} ending", where {value} is the title's own value).
-A weight on a spoiler axis (ending, revelation) still scores, but says `hidden_says` (or nothing) to a
-viewer whose spoiler setting hides it. A `limit` also excludes what it does not match, before scoring.
+A weight on a spoiler axis (ending, revelation) still ranks, but says nothing to a viewer whose spoiler
+setting hides it (as a filter filters silently: a stand-in reason shown on exactly the titles whose
+ending the row accepts would name that ending). A `limit` also excludes what it does not match, before scoring.
 
 Rows come from two places: the quiz's answers (`quiz_weights`) and the reader's library (`library_weights`:
 the values shared by the titles they liked). The blend of fit, the collaborative signal and popularity is
@@ -52,7 +53,6 @@ class Weight:
     absent: frozenset[str] = frozenset()
     low: int | None = None
     high: int | None = None
-    hidden_says: str = ""  # said instead to a viewer who hides this spoiler axis ("": nothing)
     source: str = "quiz"  # quiz | library
     limit: bool = False
 
@@ -122,9 +122,9 @@ class Reason:
 
 def reason_of(weight: Weight, value: str, label: str, visibility: Visibility) -> Reason | None:
     """What a matched row says to this viewer: its words with the title's value, or, on a spoiler axis the
-    viewer hides, its `hidden_says` without the value (or nothing)."""
+    viewer hides, nothing (any words there would appear exactly on the titles with an accepted value)."""
     if weight.spoiler and not visibility.axis_counted(spoiler=True):
-        return Reason("axis", weight.hidden_says, weight.dimension, "") if weight.hidden_says else None
+        return None
     return Reason("axis", weight.says.replace("{value}", label), weight.dimension, value)
 
 
@@ -183,7 +183,6 @@ def quiz_weights(answers: Answers | None) -> tuple[Weight, ...]:
                     Weight(effect.dimension, points, says, low=effect.range.low, high=effect.range.high, limit=limit)
                 )
             else:
-                hidden = _hidden_says(effect.dimension, question.key)
                 rows.append(
                     Weight(
                         effect.dimension,
@@ -191,19 +190,10 @@ def quiz_weights(answers: Answers | None) -> tuple[Weight, ...]:
                         answer.reason,
                         keys=effect.include,
                         absent=effect.exclude,
-                        hidden_says=hidden,
                         limit=limit,
                     )
                 )
     return tuple(rows)
-
-
-def _hidden_says(dimension: str, question: str) -> str:
-    if dimension not in SPOILER_DIMENSIONS:
-        return ""
-    if question == "endings":
-        return "an ending you accept (not shown: you hide spoilers)"
-    return f"a {dimension} you read for (not shown: you hide spoilers)"
 
 
 def library_weights(
@@ -224,7 +214,6 @@ def library_weights(
         if count < LIBRARY_AT_LEAST or count / len(slots) < LIBRARY_SHARE:
             continue
         label = labels.get((dimension, key), key)
-        hidden = f"a {dimension} like those you liked (not shown: you hide spoilers)"
         says = f"{label} {dimension if dimension in ('ending', 'revelation') else ''}".strip()
         says = f"{says} — like {count} titles you liked"
         rows.append(
@@ -233,7 +222,6 @@ def library_weights(
                 round(count / len(slots), 3),
                 says,
                 keys=frozenset({key}),
-                hidden_says=hidden,
                 source="library",
             )
         )
