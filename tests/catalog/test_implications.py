@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from shuraba.accounts import policies
@@ -29,8 +29,8 @@ from tests.importers.factories import record
 pytestmark = pytest.mark.django_db
 
 
-def _imported() -> Title:
-    records_import(records=[record(source_id="77", title="Kasou Kanojo", tags=())], source="anilist", suggest=False)
+def _imported(*tags: SourceTag) -> Title:
+    records_import(records=[record(source_id="77", title="Kasou Kanojo", tags=tags)], source="anilist", suggest=False)
     return Title.objects.get(source_snapshots__source="anilist", source_snapshots__source_id="77")
 
 
@@ -175,6 +175,7 @@ STEPS = st.lists(
         st.tuples(st.just("subgenre"), st.sampled_from([0.0, 0.3, 0.5, 1.0])),  # netorase's weight beside netorare
         st.tuples(st.just("set"), st.sampled_from(TAG_SOURCES)),
         st.tuples(st.just("remove"), st.sampled_from(TAG_SOURCES)),
+        st.tuples(st.just("import"), st.booleans()),  # a re-import whose AniList record has Cheating, or not
     ),
     max_size=12,
 )
@@ -186,6 +187,8 @@ def _step(title: Title, kind: str, arg: Any) -> None:
     elif kind == "subgenre":
         values = {"netorare": 1.0, **({"netorase": arg} if arg else {})}
         services.title_axis_set(title=title, axis_key="subgenre", values=values, source="import:anilist")
+    elif kind == "import":
+        _imported(*((SourceTag("Cheating", rank=30),) if arg else ()))
     elif kind == "set":
         services.title_tag_set(title=title, tag_slug="infidelity", relevance=60, source=arg)
     else:
@@ -200,6 +203,8 @@ def _implied(title: Title) -> int | None:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS)
+@example(steps=[("import", True), ("centrality", "major"), ("import", False)])  # AniList drops Cheating
+@example(steps=[("centrality", "core"), ("set", "import:anilist"), ("remove", "import:anilist")])
 def test_after_any_profile_and_tag_writes_the_title_carries_infidelity_iff_implied_or_given(steps: list) -> None:
     title = _imported()
     TitleAxisValue.objects.filter(title=title).delete()  # each example starts from a bare profile
