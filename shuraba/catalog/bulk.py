@@ -6,7 +6,9 @@ placeholders and existing ones by pk, and every row says on whose authority it i
 field and nothing is written; then it writes with one statement per table (`rows_insert`: one
 executemany, or a COPY on PostgreSQL; new titles' pks are read back by their unique slugs, new
 creators' come from `bulk_create`), derives the ChangeRecord of every change itself and announces each
-changed title once. Per-row services would be ~20 queries per title; this is about a dozen per plan.
+changed title once. A removed row of a tag the profile implies is followed by the implication's re-apply
+(services.title_implications_apply, per title, with its own ChangeRecord). Per-row services would be ~20
+queries per title; this is about a dozen per plan.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 
-from shuraba.catalog.models import AltTitle, ChangeRecord, Creator, Credit, ExternalId, Title, TitleTag
+from shuraba.catalog.implications import IMPLIED_TAGS
+from shuraba.catalog.models import SOURCE_IMPLIED, AltTitle, ChangeRecord, Creator, Credit, ExternalId, Title, TitleTag
 from shuraba.catalog.plan import CatalogPlan, Checked, PlanResult, TagSet, plan_check
 from shuraba.catalog.rules import TITLE_FIELDS
-from shuraba.catalog.services import catalog_changes_announce
+from shuraba.catalog.services import catalog_changes_announce, title_implications_apply
 from shuraba.core.bulk import rows_insert
 
 
@@ -174,6 +177,14 @@ def _tags_change(had: list[TagSet], tag_pks: dict[str, int], checked: Checked, h
     TitleTag.objects.bulk_update(changed, ["relevance", "spoiler", "severity", "source", "confidence", "updated_at"])
 
 
+def _implications_reapply(plan: CatalogPlan, pks: dict[int, int]) -> None:
+    """A removed row of a tag the profile implies leaves the implied row in its place (services.title_tag_remove
+    does the same); a plan sets no profile, so only its removals can unmeet an implication."""
+    keys = {pks[t.title] for t in plan.tags_removed if t.tag in IMPLIED_TAGS and t.source != SOURCE_IMPLIED}
+    for title in Title.objects.filter(pk__in=keys).order_by("pk"):
+        title_implications_apply(title=title)
+
+
 @transaction.atomic
 def catalog_plan_apply(*, plan: CatalogPlan) -> PlanResult:
     """Check a plan by the catalog's rules (CatalogError naming the title and field, nothing written),
@@ -184,5 +195,6 @@ def catalog_plan_apply(*, plan: CatalogPlan) -> PlanResult:
     _links_write(plan, checked, pks, history)
     _tags_write(plan, checked, pks, history)
     touched = history.write()
+    _implications_reapply(plan, pks)
     catalog_changes_announce(title_ids=sorted(touched), at=history.at)
     return PlanResult(pks=pks, touched=touched)

@@ -6,7 +6,8 @@ strays; unless the title's primary subgenre is netorase (weight 0.5 or more: the
 it carries the warning, so excluding infidelity excludes NTR everywhere (search, avoid rules, the policy).
 The implied row is an ordinary tag assignment with the source `implied`: the engine and the SQL reference
 read it alike, a reader's page marks it "implied by the profile", an editor's own row of the tag is never
-touched, and the row goes when the profile stops implying it.
+touched, and the row goes when the profile stops implying it. When any other source's row of the tag is removed
+(an import drops it, an editor deletes it), the implied row takes its place if the profile still implies it.
 """
 
 from __future__ import annotations
@@ -41,3 +42,5 @@ class Implication:
 INFIDELITY = Implication("infidelity", 1, "netorase", 0.5, relevance={1: 40, 2: 70, 3: 90})
 IMPLICATIONS = (INFIDELITY,)
 IMPLYING_AXES = frozenset({"centrality", "subgenre"})
+# Removing another source's row of one of these tags may leave the profile's implication unmet: re-apply it.
+IMPLIED_TAGS = frozenset(implication.tag for implication in IMPLICATIONS)

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from shuraba.accounts.models import User
-from shuraba.catalog.implications import IMPLICATIONS, IMPLYING_AXES
+from shuraba.catalog.implications import IMPLICATIONS, IMPLIED_TAGS, IMPLYING_AXES
 from shuraba.catalog.models import (
     SOURCE_EDITOR,
     SOURCE_IMPLIED,
@@ -286,7 +286,9 @@ def title_stage_set(
 
 @transaction.atomic
 def title_tag_remove(*, title: Title, tag_slug: str, source: str, actor: Actor = None) -> bool:
-    """Take a tag off a title; a locked one only an editor may. Returns whether the title had it."""
+    """Take a tag off a title; a locked one only an editor may. Returns whether the title had it.
+
+    A tag the profile implies comes back as the implied row while the profile still implies it."""
     source_validate(source)
     row = TitleTag.objects.filter(title=title, tag__slug=tag_slug).first()
     if row is None:
@@ -296,6 +298,8 @@ def title_tag_remove(*, title: Title, tag_slug: str, source: str, actor: Actor =
     row.delete()
     old = f"{row.relevance}/{row.spoiler}/{row.severity}"
     change_record(title=title, entity="tag", field=tag_slug, old=old, new=None, source=source, actor=actor)
+    if tag_slug in IMPLIED_TAGS and source != SOURCE_IMPLIED:
+        title_implications_apply(title=title)  # the profile may still imply what the removed row said
     return True
 
 

@@ -23,6 +23,19 @@ SOURCE_PRIORITY = ("anilist", "mangaupdates", "mal", "mangadex")
 RATING_ORDER: tuple[str, ...] = tuple(
     r.value for r in (ContentRating.ALL_AGES, ContentRating.TEEN, ContentRating.MATURE, ContentRating.EXPLICIT)
 )
+# How strict a stored rating is: AniList's "not adult" is a bound (at most mature), so it is as strict as mature
+# and a source that says explicit raises it. A bound is never a source's rating that raises another.
+RATING_RANK: Mapping[str, int] = {
+    **{rating: rank for rank, rating in enumerate(RATING_ORDER)},
+    ContentRating.NOT_ADULT.value: RATING_ORDER.index(ContentRating.MATURE.value),
+}
+
+
+def rating_raises(old: object, new: object) -> bool:
+    """Is the source's rating `new` stricter than the stored `old`? Unknown (treated as explicit) is never raised."""
+    return str(old) in RATING_RANK and new in RATING_ORDER and RATING_RANK[str(new)] > RATING_RANK[str(old)]
+
+
 # Title fields an import may set: every writable title field except our own prose (`description`; the
 # sources' prose is theirs) and the sample-catalog flag.
 TITLE_FIELDS = tuple(f for f in CATALOG_TITLE_FIELDS if f not in {"description", "is_fictional"})

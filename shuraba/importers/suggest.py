@@ -27,7 +27,7 @@ from shuraba.catalog.models import (
     TitleTag,
 )
 from shuraba.core.changelog import changes_announce
-from shuraba.importers.merge import RATING_ORDER
+from shuraba.importers.merge import RATING_ORDER, RATING_RANK
 from shuraba.importers.models import ClassificationSuggestion, ImportRun, SuggestionStatus
 from shuraba.taxonomy.models import Tag
 
@@ -298,7 +298,7 @@ class Suggester:
 
 def _milder(value: str, rating: str) -> bool:
     """Would suggesting `value` go below a source's explicit rating?"""
-    return rating == "explicit" and value in RATING_ORDER and value != "explicit"
+    return rating == "explicit" and RATING_RANK.get(value, RATING_RANK["explicit"]) < RATING_RANK["explicit"]
 
 
 def _choose(axis: str, evidence: Mapping[str, float], votes: Mapping[str, float]) -> dict[str, float]:

@@ -91,8 +91,7 @@ def _stricter(state: TitleState, name: str, old: object, new: object) -> bool:
     """A source may raise a model's or the community's content rating (never an editor's), never lower it."""
     if name != "content_rating" or state.owner(name)[0] == SOURCE_EDITOR:
         return False
-    order = merge.RATING_ORDER
-    return old in order and new in order and order.index(str(new)) > order.index(str(old))
+    return merge.rating_raises(old, new)
 
 
 def _slugs(title: str, start: dt.date | None, first: Item) -> tuple[str, ...]:

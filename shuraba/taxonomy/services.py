@@ -11,6 +11,9 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from shuraba.catalog.implications import IMPLYING_AXES
+from shuraba.catalog.models import Title
+from shuraba.catalog.services import title_implications_apply
 from shuraba.core.changelog import vocabulary_change_announce
 from shuraba.core.datafiles import optional, require, toml_read
 from shuraba.core.errors import DataFileError
@@ -197,13 +200,27 @@ def _remove_absent(report: SyncReport, data: dict[str, Any]) -> None:
         obj.delete()
 
 
+def _implying_ranks() -> dict[int, int | None]:
+    return dict(AxisValue.objects.filter(axis__key__in=IMPLYING_AXES).values_list("pk", "rank"))
+
+
+def _implications_follow(before: dict[int, int | None]) -> None:
+    """A centrality value the file re-ranks changes what the profile of every title holding it implies."""
+    after = _implying_ranks()
+    moved = [pk for pk, rank in after.items() if pk in before and before[pk] != rank]
+    for title in Title.objects.filter(axis_values__value__in=moved).distinct().order_by("pk"):
+        title_implications_apply(title=title)
+
+
 @transaction.atomic
 def taxonomy_sync(*, path: Path = TAXONOMY_PATH) -> SyncReport:
     """Make the database vocabulary equal to the file. Running it twice changes nothing."""
     data = toml_read(path)
     report = SyncReport(version=require(data, "version", str, "taxonomy"))
     _sync_terms(report, data)
+    ranks = _implying_ranks()
     _sync_axes(report, data)
+    _implications_follow(ranks)
     _sync_tags(report, data)
     _remove_absent(report, data)
     state = TaxonomyState.objects.first()

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.utils.text import slugify
 
+from shuraba.catalog.models import Title, TitleTag
+from shuraba.catalog.services import title_axis_set, title_implications_apply
 from shuraba.core.datafiles import toml_read
 from shuraba.core.errors import DataFileError
 from shuraba.taxonomy.models import Axis, AxisValue, Tag
@@ -87,3 +89,18 @@ def test_tag_slugs_are_django_slugify_of_names(db: None) -> None:
     warnings = Tag.objects.filter(category__key="content-warning")
     assert warnings.exists()
     assert all(t.default_severity in {"minor", "moderate", "graphic"} for t in warnings)
+
+
+def test_sync_re_ranking_a_centrality_value_re_applies_the_implied_infidelity(db: None) -> None:
+    title = Title.objects.order_by("slug").first()
+    assert title is not None
+    TitleTag.objects.filter(title=title, tag__slug="infidelity").delete()
+    title_axis_set(title=title, axis_key="subgenre", values={"netorare": 1.0}, source="editor")
+    title_axis_set(title=title, axis_key="centrality", values={"major": 1.0}, source="editor")
+    implied = TitleTag.objects.filter(title=title, tag__slug="infidelity", source="implied")
+    assert implied.exists()
+    AxisValue.objects.filter(axis__key="centrality", key="major").update(rank=0)  # a stale database
+    title_implications_apply(title=title)
+    assert not implied.exists()
+    taxonomy_sync()  # the file ranks major 2: the profile implies the warning again
+    assert implied.exists()
