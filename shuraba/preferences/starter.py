@@ -116,8 +116,10 @@ def _reasons(
         if unit.question.dimension and len(unit.answers) > 1:
             _attributed(visibility, unit, query, reasons)
         elif unit.effect is not None or unit.question.key == "motives":
-            for pk in ids:
-                reasons[pk].append(_say(visibility, unit, unit.answers[0]))
+            reason = _say(visibility, unit, unit.answers[0])
+            if reason is not None:
+                for pk in ids:
+                    reasons[pk].append(reason)
     return {pk: tuple(r) or (OPEN_REASON,) for pk, r in reasons.items()}
 
 
@@ -125,25 +127,33 @@ def _attributed(visibility: Visibility, unit: Unit, query: SearchQuery, reasons:
     """Which of the accepted values each title has: one search per value, narrowed to it."""
     dimension = unit.question.dimension
     if _hidden(visibility, dimension):
-        for said in reasons.values():
-            said.append(f"its {dimension} is one you accept (not shown: you hide spoilers)")
+        if unit.question.hard:  # every title of the list has one: the same words on each tell nothing
+            for said in reasons.values():
+                said.append(f"its {dimension} is one you accept (not shown: you hide spoilers)")
         return
     values = dict(query.values)
     for answer in unit.answers:
         values[dimension] = ValueFilter(include=frozenset({answer.key}), exclude=values[dimension].exclude)
         narrow = SearchQuery.build(values=values, ranges=dict(query.ranges), sort=SORT, per_page=MAX_PER_PAGE)
         found = {c.id for c in title_search(visibility=visibility, query=narrow, facets=False).items}
-        for pk in found & set(reasons):
-            reasons[pk].append(_say(visibility, unit, answer))
+        reason = _say(visibility, unit, answer)
+        if reason is not None:
+            for pk in found & set(reasons):
+                reasons[pk].append(reason)
 
 
 def _hidden(visibility: Visibility, dimension: str) -> bool:
     return dimension in SPOILER_DIMENSIONS and not visibility.axis_counted(spoiler=True)
 
 
-def _say(visibility: Visibility, unit: Unit, answer: Answer) -> str:
+def _say(visibility: Visibility, unit: Unit, answer: Answer) -> str | None:
+    """The reason an answer gives, or None. A leaning on a spoiler axis the reader hides says nothing: it is
+    given up first when the list runs short (a soft answer), so its words would sit only on the titles whose
+    hidden value fits it, which would tell the value. A limit holds for every title, so its words may stay."""
     effect = answer.effect or unit.effect
     if effect is not None and _hidden(visibility, effect.dimension):
+        if not unit.question.hard:
+            return None
         if unit.question.dimension:
             return f"its {effect.dimension} is one you accept (not shown: you hide spoilers)"
         return f"fits your answer “{answer.label}” (its ending is not shown: you hide spoilers)"

@@ -24,6 +24,18 @@ def _shown(page: Page) -> None:
         toggle.click()
 
 
+def _history(page: Page, step: str) -> None:
+    """Back or Forward, then the page htmx reloads from its address (no history snapshot is kept): the step
+    itself only restores the address, so wait for the new document before reading or ticking anything."""
+    page.evaluate("window.__before_history = true")
+    if step == "back":
+        page.go_back()
+    else:
+        page.go_forward()
+    page.wait_for_function("!window.__before_history")
+    page.wait_for_load_state()
+
+
 def _walk(page: Page) -> None:
     page.goto("/browse/")
     revenge, betrayed = _box(page, "subgenre", "revenge"), _box(page, "perspective", "betrayed")
@@ -34,18 +46,18 @@ def _walk(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"perspective=betrayed"))
     total = page.request.get("/api/v1/titles?subgenre=revenge&perspective=betrayed").json()["total"]
 
-    page.go_back()
+    _history(page, "back")
     expect(page).to_have_url(re.compile(r"/browse/\?subgenre=revenge$"))
     expect(revenge).to_be_checked()
     expect(betrayed).not_to_be_checked()
 
-    page.go_forward()
+    _history(page, "forward")
     expect(page).to_have_url(re.compile(r"perspective=betrayed"))
     expect(revenge).to_be_checked()
     expect(betrayed).to_be_checked()
     expect(page.locator("#results-count strong")).to_have_text(str(total))
 
-    page.go_back()
+    _history(page, "back")
     expect(revenge).to_be_checked()
     _shown(page)
     _box(page, "subgenre", "netorare").check()

@@ -131,6 +131,18 @@ def test_a_reader_who_hides_spoilers_gets_reasons_that_never_name_the_ending(unv
     assert "the point of view you chose" in reasons  # a spoiler-free axis is named
 
 
+def test_a_leaning_on_the_ending_gives_no_reason_to_a_reader_who_hides_spoilers(unverified: Client) -> None:
+    """Catharsis leans on revenge and reconciliation endings. The list gives a leaning up when it runs short, so
+    the leaning's words would sit only on the titles whose (hidden) ending fits it: they are never said."""
+    unverified.post("/quiz/", {"motives": ["catharsis", "depth"]})
+    body = unverified.get("/quiz/starter/").content.decode()
+    reasons = " ".join(re.findall(r'<ul class="reasons">(.*?)</ul>', body, flags=re.S))
+    assert reasons
+    assert "catharsis" not in reasons.casefold()
+    assert "ending" not in reasons.casefold()
+    assert "you read for depth" in reasons  # a leaning on an axis that is no spoiler still says itself
+
+
 def test_a_reader_who_shows_spoilers_sees_which_accepted_ending_each_title_has(unverified: Client) -> None:
     unverified.post("/settings/", {"spoilers": "all"})
     unverified.post("/quiz/", {"endings": ["revenge", "reconciliation"]})
