@@ -202,3 +202,19 @@ def test_without_javascript_the_header_box_is_a_plain_form(chromium: Browser, li
         expect(page.locator("#results")).to_contain_text(OPEN_NTR[0])
     finally:
         context.close()
+
+
+def test_enter_in_the_browse_box_searches_once_with_no_error(watched: Watched) -> None:
+    """Enter fires the box's change, then the form's submit: one search, no request aborted (htmx logs an abort
+    as a console error), the address and the results those of the text."""
+    page = watched.page
+    page.goto("/browse/")
+    searches: list[str] = []
+    page.on("request", lambda r: searches.append(r.url) if "/browse/?" in r.url else None)
+    field = page.locator(BROWSE_BOX)
+    field.fill("vermilion")
+    field.press("Enter")  # no option chosen: Enter is the form's
+    expect(page).to_have_url(re.compile(r"/browse/\?q=vermilion$"))  # plain title text: q=
+    expect(page.locator("#results")).to_contain_text(OPEN_NTR[0])
+    assert len(searches) == 1, searches
+    watched.clean()

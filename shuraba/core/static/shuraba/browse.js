@@ -17,9 +17,11 @@
     });
   }, true);
 
-  /* The tag finder is no filter itself: its change must not search again (nor push a second history entry). */
+  /* The tag finder is no filter itself: its change must not search again (nor push a second history entry).
+     The search box searches on Enter (the form's submit): its change, which Enter fires first, would start a
+     second request that the submit's then aborts (htmx logs the abort as an error). */
   document.addEventListener("change", function (event) {
-    if (event.target.id === "tag-find") { event.stopPropagation(); }
+    if (event.target.id === "tag-find" || event.target.id === "query") { event.stopPropagation(); }
   }, true);
 
   /* The tag picker: typing filters the list by name, slug or category; chosen tags stay listed. */
