@@ -85,7 +85,7 @@ def _profile(index: Any, cases: list[Any], rounds: int) -> str:
             engine_search(index, query, who)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
+    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(18)  # no machine paths
     return out.getvalue()
 
 

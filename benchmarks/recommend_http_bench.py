@@ -18,21 +18,17 @@ import argparse
 import http.client
 import os
 import re
-import signal
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from common import REPO, VAR, ms, p50_p95, results_write, table
+from common import VAR, ms, p50_p95, results_write, table
 
 HOST = "127.0.0.1"
-STARTUP_S = 60
 
 LIBRARY = 500
 
@@ -42,7 +38,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--scale", default="synthetic-200k")
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--readers", type=int, default=20_000)
-    parser.add_argument("--copy", default="/tmp/shuraba-recommend-bench")  # noqa: S108 (a scratch copy, loopback only)
+    parser.add_argument("--copy", help="the scratch copy's folder (default: benchmarks/var/<scale>-recommend)")
     return parser.parse_args()
 
 
@@ -135,38 +131,6 @@ def _panel_in_process(user: Any, fit_panel: Any, factory: Any, title_ids: list[i
     return {"p50_ms": ms(p50), "p95_ms": ms(p95)}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def server_start(data: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`shuraba serve` with one worker on the copy (bench_http.py's start, which imports the catalog first)."""
-    env = {**os.environ, "SHURABA_DATA_DIR": str(data), "SHURABA_LOG_LEVEL": "WARNING"}
-    command = [str(Path(sys.executable).with_name("shuraba")), "serve", "--port", str(port), "--workers", "1"]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603 (our own console script, fixed arguments)
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        try:
-            if _timed(port, "/healthz", {}, 1)[1] == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server_stop(server)
-    raise SystemExit(f"the server did not answer /healthz within {STARTUP_S} s; see {log}")
-
-
-def server_stop(server: subprocess.Popen[bytes]) -> None:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def _timed(port: int, path: str, headers: dict[str, str], rounds: int) -> tuple[list[float], int]:
     conn = http.client.HTTPConnection(HOST, port, timeout=300)
     samples, status = [], 0
@@ -183,12 +147,14 @@ def _timed(port: int, path: str, headers: dict[str, str], rounds: int) -> tuple[
 
 def main() -> None:
     args = _arguments()
-    target = Path(args.copy)
+    target = Path(args.copy) if args.copy else VAR / f"{args.scale}-recommend"
     _copy(args.scale, target)
     ready = _setup(args, target)
+    from bench_http import free_port, server_start, server_stop  # noqa: PLC0415 (its queries read models: after django.setup)
+
     port = free_port()
     log = target / "server.log"
-    server = server_start(target, port, log)
+    server = server_start(target, port, 1, log, cold=False)  # one worker, answers remembered as served
     cookie = {"Cookie": f"sessionid={ready['session']}"}
     bearer = {"Authorization": f"Bearer {ready['token']}"}
     paths = {
