@@ -125,5 +125,8 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def title_id_visible(*, visibility: Visibility, slug: str) -> int | None:
-    """The id of the title with this slug if this visibility shows it (a gated title does not exist)."""
+    """The id of the title with this slug if this visibility shows it (a gated title does not exist). A slug
+    holding a NUL names no title (PostgreSQL refuses one in a query): None, as for an unknown slug."""
+    if "\x00" in slug:
+        return None
     return titles_visible(visibility, Title.objects.filter(slug=slug)).values_list("pk", flat=True).first()

@@ -79,8 +79,8 @@ def recommendations_get(request: HttpRequest, params: Query[LimitIn]) -> dict[st
 
 
 def _title(request: HttpRequest, slug: str) -> Title:
-    title_id = None if "\x00" in slug else title_id_visible(visibility=visibility_from_request(request), slug=slug)
-    if title_id is None:  # a NUL is no slug (PostgreSQL refuses it in a query): answered as an unknown title
+    title_id = title_id_visible(visibility=visibility_from_request(request), slug=slug)
+    if title_id is None:  # unknown, hidden, or no slug at all (a NUL): one answer
         raise HttpError(404, f"no title {slug[:80]!r} (or your settings hide it)")
     return Title.objects.get(pk=title_id)
 

@@ -53,8 +53,8 @@ def not_interested(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(f"/accounts/login/?next={_next(request)}")
     action = _action(request)
     slug = request.POST.get("title", "")[:200]
-    title_id = None if "\x00" in slug else title_id_visible(visibility=visibility_from_request(request), slug=slug)
-    if title_id is None:  # a NUL is no slug (PostgreSQL refuses it in a query): answered as an unknown title
+    title_id = title_id_visible(visibility=visibility_from_request(request), slug=slug)
+    if title_id is None:  # unknown, hidden, or no slug at all (a NUL): one answer
         raise Http404("No such title")
     title = Title.objects.get(pk=title_id)
     if action == "add":

@@ -21,23 +21,12 @@ from pyroaring import BitMap
 
 from shuraba.accounts.policies import Visibility
 from shuraba.preferences.questions import QUESTIONS, Answers
-from shuraba.search.query import SPOILER_DIMENSIONS
+from shuraba.search.query import PROFILE_DIMENSIONS, SPOILER_DIMENSIONS
 from shuraba.search.storage import SearchIndex, bitmaps_union
 
 RANKED = ("intensity", "centrality")  # kept as numbers in the index
 # The axes a library's liked titles are read on (what a title's story is, not its catalog facts).
-LIBRARY_AXES = (
-    "subgenre",
-    "perspective",
-    "relationship",
-    "rival",
-    "drift",
-    "consent",
-    "revelation",
-    "ending",
-    "depth",
-    "length",
-)
+LIBRARY_AXES = (*PROFILE_DIMENSIONS, "length")
 LIBRARY_SHARE = 0.3  # a value the reader liked in at least this share of their liked titles...
 LIBRARY_AT_LEAST = 2  # ...and in at least this many of them becomes a weight
 QUIZ_POINTS = 1.0
