@@ -194,12 +194,12 @@ def _ranked(
     keep = (fit > 0) | (cf > 0)  # a title with neither has no reason to give
     candidates, fit, cf = candidates[keep], fit[keep], cf[keep]
     total = blend.fit * fit + blend.collaborative * cf + blend.popularity * _popularity(index)[candidates]
-    order = candidates[_best(total, limit * 2)]
-    scores = dict(zip(candidates.tolist(), total.tolist(), strict=True))
-    cf_of = dict(zip(candidates.tolist(), cf.tolist(), strict=True))
-    named = _co_readers(index, model, visibility, library, [s for s in order.tolist() if cf_of[s] >= CO_READER_MIN])
+    best = _best(total, limit * 2)  # positions in candidates: only these few become Python objects
+    order = candidates[best].tolist()
+    scores = dict(zip(order, total[best].tolist(), strict=True))
+    named = _co_readers(index, model, visibility, library, candidates[best[cf[best] >= CO_READER_MIN]].tolist())
     items: list[Recommendation] = []
-    for slot in order.tolist():
+    for slot in order:
         card = card_of_slot(index, slot)
         if card is None:
             continue
