@@ -195,11 +195,10 @@ def _ranked(
     candidates, fit, cf = candidates[keep], fit[keep], cf[keep]
     total = blend.fit * fit + blend.collaborative * cf + blend.popularity * _popularity(index)[candidates]
     best = _best(total, limit * 2)  # positions in candidates: only these few become Python objects
-    order = candidates[best].tolist()
-    scores = dict(zip(order, total[best].tolist(), strict=True))
-    named = _co_readers(index, model, visibility, library, candidates[best[cf[best] >= CO_READER_MIN]].tolist())
+    co_read = candidates[best[cf[best] >= CO_READER_MIN]].tolist()
+    named = _co_readers(index, model, visibility, library, co_read)
     items: list[Recommendation] = []
-    for slot in order:
+    for slot, score in zip(candidates[best].tolist(), total[best].tolist(), strict=True):
         card = card_of_slot(index, slot)
         if card is None:
             continue
@@ -207,7 +206,7 @@ def _ranked(
         if slot in named:
             reasons = (named[slot], *reasons)
         if reasons:
-            items.append(Recommendation(card, round(scores[slot], 4), reasons[:REASONS_MAX]))
+            items.append(Recommendation(card, round(score, 4), reasons[:REASONS_MAX]))
         if len(items) == limit:
             break
     return items
